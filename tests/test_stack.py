@@ -1,0 +1,66 @@
+"""The stack itself: plugins load, the database and a real Solr index work, fixtures isolate tests."""
+from __future__ import annotations
+
+import requests
+import pytest
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan.lib.search import check_solr_schema_version
+
+PLUGINS = ["kalmar_oppnadata", "scheming_datasets", "scheming_organizations", "dcat",
+           "spatial_metadata", "spatial_query"]
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_our_plugin_and_its_companions_are_loaded(api):
+    assert p.plugin_loaded("kalmar_oppnadata")
+    status = api("status_show")["result"]
+    assert status["ckan_version"] == "2.12.0"
+    for name in PLUGINS:
+        assert name in status["extensions"], name
+    # dcat must come before the spatial plugins (see README).
+    assert status["extensions"].index("dcat") < status["extensions"].index("spatial_metadata")
+
+
+def test_solr_core_serves_ckans_schema():
+    solr = tk.config["solr_url"].rstrip("/")
+    name = requests.get(f"{solr}/schema/name", params={"wt": "json"}, timeout=10).json()["name"]
+    assert name == "ckan-2.12"
+    # CKAN's own start-up check, asking the live core for its schema.
+    assert check_solr_schema_version() is True
+    fields = requests.get(f"{solr}/schema/fields", params={"wt": "json"}, timeout=10).json()["fields"]
+    names = {f["name"] for f in fields}
+    # ckanext-spatial's solr-bbox backend needs these.
+    assert {"minx", "maxx", "miny", "maxy", "bbox_area", "spatial_geom"} <= names
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+class TestDatasetThroughTheStack:
+    def test_created_dataset_is_found_by_search(self, api, sysadmin_with_token, organization):
+        token = sysadmin_with_token["token"]
+        created = api("package_create", token=token, name="badplatser-stacktest",
+                      title="Badplatser i stacktest", notes="Badplatser med faciliteter.",
+                      owner_org=organization["id"])["result"]
+        assert created["name"] == "badplatser-stacktest"
+
+        found = api("package_search", q="stacktest")["result"]
+        assert found["count"] == 1
+        assert found["results"][0]["id"] == created["id"]
+
+        # The document is really in Solr, not only in PostgreSQL.
+        solr = tk.config["solr_url"].rstrip("/")
+        docs = requests.get(f"{solr}/select", params={"q": f"id:{created['id']}", "wt": "json"},
+                            timeout=10).json()["response"]
+        assert docs["numFound"] == 1
+
+    def test_clean_db_and_clean_index_isolate_tests(self, api):
+        # The dataset of the previous test is gone from both the database and the index.
+        assert api("package_search", q="*:*")["result"]["count"] == 0
+        assert api("package_list")["result"] == []
+
+    def test_dataset_page_renders(self, app, sysadmin_with_token, organization, api):
+        api("package_create", token=sysadmin_with_token["token"], name="sidtest",
+            title="Sidtest för Kalmar", notes="Beskrivning.", owner_org=organization["id"])
+        page = app.get("/dataset/sidtest")
+        assert "Sidtest för Kalmar" in page.body
