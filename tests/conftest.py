@@ -11,9 +11,10 @@ def api(app):
     def call(action: str, token: str | None = None, status: int = 200, **data):
         headers = {"Authorization": token} if token else {}
         if data:
-            response = app.post(f"/api/3/action/{action}", json=data, headers=headers, status=status)
+            response = app.post(f"/api/3/action/{action}", json=data, headers=headers)
         else:
-            response = app.get(f"/api/3/action/{action}", headers=headers, status=status)
+            response = app.get(f"/api/3/action/{action}", headers=headers)
+        assert response.status_code == status, f"{action}: {response.status_code} {response.body[:2000]}"
         return response.json
 
     return call

@@ -8,11 +8,17 @@ from __future__ import annotations
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
+from ckan.lib.plugins import DefaultTranslation
 
 
 @tk.blanket.config_declarations
-class KalmarOppnadataPlugin(p.SingletonPlugin):
+@tk.blanket.validators
+@tk.blanket.helpers
+@tk.blanket.blueprints
+@tk.blanket.cli
+class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.ITranslation)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):

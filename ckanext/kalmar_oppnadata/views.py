@@ -1,0 +1,77 @@
+"""Web pages and documents the extension adds (registered with ``toolkit.blanket.blueprints``)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, make_response, redirect
+
+import ckan.plugins.toolkit as tk
+
+from . import catalog
+
+__all__ = ["organization_pages"]
+
+organization_pages = Blueprint("kalmar_organization", __name__)
+
+# What an RDF client may ask /psidata for, and the catalog format that answers.
+RDF_MEDIA_TYPES = {"application/rdf+xml": "rdf", "text/turtle": "ttl", "application/ld+json": "jsonld"}
+
+
+def _organization_or_404(id: str) -> dict[str, Any]:
+    try:
+        org = tk.get_action("organization_show")({}, {"id": id, "include_datasets": False})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        tk.abort(404, tk._("Organization not found"))
+    if org.get("state") != "active":
+        tk.abort(404, tk._("Organization not found"))
+    return org
+
+
+def catalog_links(org: dict[str, Any]) -> dict[str, str]:
+    return {
+        fmt: tk.url_for("kalmar_organization.catalog", id=org["name"], _format=fmt, _external=True)
+        for fmt in ("rdf", "ttl", "jsonld")
+    }
+
+
+@organization_pages.route("/organization/<id>/psidata")
+def psidata(id: str):
+    """The address a municipality links from its own www.<kommun>.se/psidata page.
+
+    Browsers get a list of the organization's public datasets; RDF clients (by Accept header)
+    are redirected to the organization's complete DCAT-AP-SE catalog.
+    """
+    org = _organization_or_404(id)
+    best = tk.request.accept_mimetypes.best_match(["text/html", *RDF_MEDIA_TYPES])
+    if best in RDF_MEDIA_TYPES:
+        return redirect(
+            tk.url_for("kalmar_organization.catalog", id=org["name"], _format=RDF_MEDIA_TYPES[best]),
+            code=303,
+        )
+    datasets = list(catalog.public_datasets(fq=f'owner_org:"{org["id"]}"'))
+    return tk.render(
+        "organization/psidata.html",
+        {
+            "group_dict": org,
+            "group_type": "organization",
+            "datasets": datasets,
+            "catalog_links": catalog_links(org),
+            "psidata_link": tk.url_for("kalmar_organization.psidata", id=org["name"], _external=True),
+        },
+    )
+
+
+def catalog_document(id: str, _format: str):
+    """The organization's complete catalog (public, active datasets only) in RDF/XML, Turtle or JSON-LD."""
+    if _format not in catalog.FORMATS:
+        tk.abort(404, tk._("Unknown catalog format"))
+    org = _organization_or_404(id)
+    body, content_type = catalog.organization_catalog(org, _format)
+    response = make_response(body)
+    response.headers["Content-Type"] = f"{content_type}; charset=utf-8"
+    return response
+
+
+organization_pages.add_url_rule(
+    "/organization/<id>/catalog.<_format>", endpoint="catalog", view_func=catalog_document
+)
