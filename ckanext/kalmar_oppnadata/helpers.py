@@ -5,9 +5,18 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from . import identifiers
+from . import identifiers, licenses, organizations, vocabularies
 
-__all__ = ["kalmar_organization_facts", "kalmar_publisher_uri"]
+__all__ = [
+    "kalmar_organization_facts",
+    "kalmar_publisher_uri",
+    "kalmar_vocabulary_choices",
+    "kalmar_license_uri_choices",
+    "kalmar_form_default",
+    "kalmar_section_label",
+    "kalmar_as_list",
+    "kalmar_sdg_goal",
+]
 
 # Organization fields shown as facts, in this order; the rest of the schema is form-only.
 _FACT_FIELDS = ("identifier", "municipality_code", "dcat_type", "url", "email", "contact_name",
@@ -41,3 +50,41 @@ def kalmar_publisher_uri(org: dict[str, Any]) -> str | None:
         return identifiers.dataportal_publisher_uri(orgnr)
     except identifiers.InvalidIdentifier:
         return None
+
+
+def kalmar_vocabulary_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
+    """Scheming ``choices_helper``: the concepts of the field's ``vocabulary``, labels in sv and en."""
+    vocab = vocabularies.get(field["vocabulary"])
+    return [{"value": vocab.stored(c), "label": dict(c.labels)} for c in vocab.concepts]
+
+
+def kalmar_license_uri_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
+    """Scheming ``choices_helper`` for a resource's own licence: stored as the licence URI."""
+    return [{"value": lic["url"], "label": lic["title"]} for lic in licenses.licenses()]
+
+
+def kalmar_form_default(field_name: str) -> str:
+    """A new dataset's default for ``field_name`` from its organization: the one named in the URL
+    (``?group=``, as CKAN's "Add dataset" button on an organization page sends), or the only
+    organization the editor may publish in. Otherwise the form's script fills it on choosing one."""
+    org_id = tk.request.args.get("group") or tk.request.args.get("owner_org")
+    if not org_id:
+        available = tk.h.organizations_available("create_dataset", include_dataset_count=False)
+        if len(available) == 1:
+            org_id = available[0]["id"]
+    return organizations.dataset_default(org_id, field_name) if org_id else ""
+
+
+def kalmar_section_label(section: Any) -> str:
+    return tk.h.scheming_language_text(section)
+
+
+def kalmar_as_list(value: Any) -> list[str]:
+    """A field value as a list of strings, whether it is a list, a JSON list, or a single value."""
+    from .logic.validators import as_list
+
+    return [str(v) for v in as_list(value)]
+
+
+def kalmar_sdg_goal(value: Any) -> vocabularies.Concept | None:
+    return vocabularies.get("sdg").get(value)

@@ -92,3 +92,29 @@ def sync_organizations(overwrite: bool = False) -> list[Change]:
         else:
             changes.append(Change(wanted["name"], "kept" if kept else "unchanged", [], kept))
     return changes
+
+
+# The defaults a dataset takes from its organization: dataset field → organization fields, first set wins.
+DATASET_DEFAULTS: dict[str, tuple[str, ...]] = {
+    "contact_name": ("contact_name", "title"),
+    "contact_email": ("email",),
+    "spatial": ("spatial",),
+    "spatial_uri": ("geonames_uri",),
+}
+
+
+def dataset_default(org_id: str, field: str) -> str:
+    """The value ``field`` of a new dataset of organization ``org_id`` defaults to ('' if none)."""
+    if not org_id:
+        return ""
+    try:
+        org = tk.get_action("organization_show")(
+            {"ignore_auth": True}, {"id": org_id, "include_datasets": False, "include_users": False,
+                                    "include_extras": True}
+        )
+    except tk.ObjectNotFound:
+        return ""
+    for source in DATASET_DEFAULTS[field]:
+        if org.get(source):
+            return org[source]
+    return ""

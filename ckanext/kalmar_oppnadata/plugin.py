@@ -10,6 +10,8 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
+from . import licenses, uploads
+
 
 @tk.blanket.config_declarations
 @tk.blanket.validators
@@ -19,8 +21,21 @@ from ckan.lib.plugins import DefaultTranslation
 class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IResourceController, inherit=True)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
+        tk.add_resource("assets", "kalmar_oppnadata")
+        # The portal's licence list, unless the operator configured another.
+        if not config.get("licenses_group_url"):
+            config["licenses_group_url"] = "file://" + licenses.data_path()
+
+    # IResourceController
+    def before_resource_create(self, context, resource):
+        uploads.record_checksum(resource)
+
+    def before_resource_update(self, context, current, resource):
+        uploads.record_checksum(resource)
+        uploads.forget_stale_checksum(current, resource)
