@@ -131,9 +131,9 @@ class TestPsidata:
     def kalmar(self, api, sysadmin_with_token):
         token = sysadmin_with_token["token"]
         org = api("organization_create", token=token, name="kalmar-kommun", title="Kalmar kommun",
-                  identifier="212000-0746")["result"]
+                  identifier="212000-0746", email="oppnadata@kalmar.se")["result"]
         api("package_create", token=token, name="publik-badplatser", title="Badplatser publik",
-            notes="Publik.", owner_org=org["id"])
+            notes="Publik.", owner_org=org["id"], classification_confirmed=True, private=False)
         api("package_create", token=token, name="hemlig-plan", title="Hemlig plan", notes="Privat.",
             owner_org=org["id"], private=True)
         return org

@@ -33,9 +33,11 @@ def world(api, sysadmin_with_token, user_with_token, user_factory, api_token_fac
     sys_token = sysadmin_with_token["token"]
     orgs = {}
     for key, name, title in (("A", "kalmar-kommun", "Kalmar kommun"), ("B", "nybro-kommun", "Nybro kommun")):
-        org = api("organization_create", token=sys_token, name=name, title=title)["result"]
+        org = api("organization_create", token=sys_token, name=name, title=title,
+                  email=f"oppnadata@{name}.se")["result"]
         dataset = api("package_create", token=sys_token, name=f"data-{name}", title=f"Data {title}",
-                      notes="Test.", owner_org=org["id"])["result"]
+                      notes="Test.", owner_org=org["id"], classification_confirmed=True,
+                      private=False)["result"]
         orgs[key] = {"org": org, "dataset": dataset}
 
     tokens = {"anonymous": None, "non_member": user_with_token["token"], "sysadmin": sys_token}

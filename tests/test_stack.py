@@ -41,7 +41,8 @@ class TestDatasetThroughTheStack:
         token = sysadmin_with_token["token"]
         created = api("package_create", token=token, name="badplatser-stacktest",
                       title="Badplatser i stacktest", notes="Badplatser med faciliteter.",
-                      owner_org=organization["id"])["result"]
+                      owner_org=organization["id"], contact_email="fritid@kalmar.se",
+                      classification_confirmed=True, private=False)["result"]
         assert created["name"] == "badplatser-stacktest"
 
         found = api("package_search", q="stacktest")["result"]
@@ -61,6 +62,7 @@ class TestDatasetThroughTheStack:
 
     def test_dataset_page_renders(self, app, sysadmin_with_token, organization, api):
         api("package_create", token=sysadmin_with_token["token"], name="sidtest",
-            title="Sidtest för Kalmar", notes="Beskrivning.", owner_org=organization["id"])
+            title="Sidtest för Kalmar", notes="Beskrivning.", owner_org=organization["id"],
+            contact_email="fritid@kalmar.se", classification_confirmed=True, private=False)
         page = app.get("/dataset/sidtest")
         assert "Sidtest för Kalmar" in page.body
