@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from . import identifiers, licenses, organizations, vocabularies
+from . import identifiers, licenses, organizations, specifications, vocabularies
 
 __all__ = [
     "kalmar_organization_facts",
@@ -16,6 +16,7 @@ __all__ = [
     "kalmar_section_label",
     "kalmar_as_list",
     "kalmar_sdg_goal",
+    "kalmar_specifications",
 ]
 
 # Organization fields shown as facts, in this order; the rest of the schema is form-only.
@@ -88,3 +89,7 @@ def kalmar_as_list(value: Any) -> list[str]:
 
 def kalmar_sdg_goal(value: Any) -> vocabularies.Concept | None:
     return vocabularies.get("sdg").get(value)
+
+
+def kalmar_specifications() -> tuple[dict[str, Any], ...]:
+    return specifications.specifications()

@@ -9,9 +9,10 @@ import ckan.plugins.toolkit as tk
 
 from . import catalog
 
-__all__ = ["organization_pages"]
+__all__ = ["organization_pages", "agenda2030_pages"]
 
 organization_pages = Blueprint("kalmar_organization", __name__)
+agenda2030_pages = Blueprint("kalmar_agenda2030", __name__)
 
 # What an RDF client may ask /psidata for, and the catalog format that answers.
 RDF_MEDIA_TYPES = {"application/rdf+xml": "rdf", "text/turtle": "ttl", "application/ld+json": "jsonld"}
@@ -75,3 +76,24 @@ def catalog_document(id: str, _format: str):
 organization_pages.add_url_rule(
     "/organization/<id>/catalog.<_format>", endpoint="catalog", view_func=catalog_document
 )
+
+
+def _context() -> dict[str, Any]:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+@agenda2030_pages.route("/agenda2030")
+def agenda2030_index():
+    """All 17 goals: how many datasets follow each up, and which organizations contribute."""
+    summary = tk.get_action("agenda2030_summary")(_context(), {})
+    return tk.render("agenda2030/index.html", {"summary": summary})
+
+
+@agenda2030_pages.route("/agenda2030/<goal>")
+def goal(goal: str):
+    """One goal: its datasets and the organizations that publish them."""
+    try:
+        result = tk.get_action("agenda2030_goal_show")(_context(), {"id": goal})
+    except tk.ObjectNotFound:
+        tk.abort(404, tk._("There is no global goal {goal}").format(goal=goal[:20]))
+    return tk.render("agenda2030/goal.html", {"goal": result})

@@ -40,3 +40,59 @@ window.addEventListener("DOMContentLoaded", function () {
     }
   }
 });
+
+/* "Conforms to": when the editor picks a specification of the register, suggest the goals and themes the
+   register links to it. If none are ticked yet they are ticked; otherwise a button offers them. */
+window.addEventListener("DOMContentLoaded", function () {
+  var input = document.getElementById("field-conforms_to");
+  var box = document.getElementById("kalmar-suggestions");
+  if (!input || !box) { return; }
+  var tick = function (field, values) {
+    values.forEach(function (value) {
+      var box = document.querySelector('input[name="' + field + '"][value="' + value + '"]');
+      if (box) { box.checked = true; }
+    });
+  };
+  var ticked = function (field) {
+    return document.querySelectorAll('input[name="' + field + '"]:checked').length > 0;
+  };
+  var label = function (field, value) {
+    var box = document.querySelector('input[name="' + field + '"][value="' + value + '"]');
+    return box && box.labels.length ? box.labels[0].textContent.trim() : value;
+  };
+  var suggest = function () {
+    var uris = input.value.split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+    box.hidden = true;
+    box.textContent = "";
+    if (!uris.length) { return; }
+    fetch(input.dataset.suggestUrl + "?conforms_to=" + encodeURIComponent(uris.join(",")))
+      .then(function (r) { return r.json(); })
+      .then(function (response) {
+        var s = response.result || {};
+        var goals = s.sdg || [], themes = s.theme || [];
+        if (!goals.length && !themes.length) { return; }
+        var text = [];
+        if (goals.length) { text.push(box.dataset.textGoals.replace("{goals}", goals.join(", "))); }
+        if (themes.length) {
+          text.push(box.dataset.textThemes.replace("{themes}",
+            themes.map(function (t) { return label("theme", t); }).join(", ")));
+        }
+        var p = document.createElement("p");
+        p.textContent = text.join(" ");
+        box.appendChild(p);
+        if (!ticked("sdg") && !ticked("theme")) {
+          tick("sdg", goals);
+          tick("theme", themes);
+        } else {
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "btn btn-secondary btn-sm";
+          button.textContent = box.dataset.textApply;
+          button.addEventListener("click", function () { tick("sdg", goals); tick("theme", themes); });
+          box.appendChild(button);
+        }
+        box.hidden = false;
+      });
+  };
+  input.addEventListener("change", suggest);
+});

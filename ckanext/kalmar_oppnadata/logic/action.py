@@ -1,0 +1,62 @@
+"""Actions the extension adds to the Action API (registered with ``toolkit.blanket.actions``)."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from .. import agenda2030, specifications
+from .validators import as_list
+
+__all__ = [
+    "agenda2030_summary",
+    "agenda2030_goal_show",
+    "agenda2030_suggest",
+    "specification_list",
+    "specification_show",
+]
+
+
+@tk.side_effect_free
+def agenda2030_summary(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """All 17 goals with the number of datasets following each up, in total and per organization.
+
+    Counts only datasets the caller may see (visitors: public ones).
+    """
+    tk.check_access("agenda2030_summary", context, data_dict)
+    return agenda2030.summary(context)
+
+
+@tk.side_effect_free
+def agenda2030_goal_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """One goal (``id``: 1–17 or its UN URI), its datasets and the organizations contributing to it."""
+    tk.check_access("agenda2030_goal_show", context, data_dict)
+    goal = tk.get_or_bust(data_dict, "id")
+    return agenda2030.goal(context, goal)
+
+
+@tk.side_effect_free
+def agenda2030_suggest(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Goals and EU themes suggested for a dataset that conforms to the given specifications.
+
+    ``conforms_to``: one or more specification URIs (a list or comma-separated).
+    """
+    tk.check_access("agenda2030_suggest", context, data_dict)
+    return specifications.suggestions(str(u) for u in as_list(data_dict.get("conforms_to")))
+
+
+@tk.side_effect_free
+def specification_list(context: dict[str, Any], data_dict: dict[str, Any]) -> list[dict[str, Any]]:
+    """The register of national dataset specifications."""
+    tk.check_access("specification_list", context, data_dict)
+    return [dict(spec) for spec in specifications.specifications()]
+
+
+@tk.side_effect_free
+def specification_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """One specification of the register, by ``uri``."""
+    tk.check_access("specification_show", context, data_dict)
+    spec = specifications.get(tk.get_or_bust(data_dict, "uri"))
+    if spec is None:
+        raise tk.ObjectNotFound(tk._("No specification with that URI in the register"))
+    return dict(spec)
