@@ -18,6 +18,7 @@ setup(
             "schemas/*.yaml",
             "schemas/*.json",
             "vocabularies/*.ttl",
+            "dcat/shacl/*",
             "vocabularies/*.json",
             "vocabularies/*.yaml",
             "data/*",
@@ -38,6 +39,9 @@ setup(
     entry_points={
         "ckan.plugins": [
             "kalmar_oppnadata = ckanext.kalmar_oppnadata.plugin:KalmarOppnadataPlugin",
+        ],
+        "ckan.rdf.profiles": [
+            "dcat_ap_se = ckanext.kalmar_oppnadata.dcat.profile:SwedishDCATAPProfile",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

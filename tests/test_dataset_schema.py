@@ -25,7 +25,7 @@ FULL = {
     "license_id": "CC-BY-4.0",
     "contact_name": "Kalmar kommun, fritidsförvaltningen",
     "contact_email": "fritid@kalmar.se",
-    "contact_phone": "0480-45 00 00",
+    "contact_phone": "+46 480 45 00 00",
     "theme": [EU + "data-theme/ENVI", EU + "data-theme/REGI"],
     "sdg": ["6", "11"],
     "conforms_to": ["https://dataportal.se/specifications/badplatser/1.0"],

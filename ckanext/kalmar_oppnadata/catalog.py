@@ -1,4 +1,4 @@
-"""Complete DCAT catalogs: every public, active dataset in one document (the national harvester
+"""Complete DCAT-AP-SE catalogs: every public, active dataset in one document (the national harvester
 does not follow Hydra pages), for the whole portal or one organization.
 
 Datasets are read from the search index as an anonymous visitor would see them, so private datasets,
@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from rdflib import URIRef
+
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.processors import RDFSerializer
+from ckanext.dcat.utils import catalog_uri
 
 FORMATS = {
     "rdf": ("xml", "application/rdf+xml"),
@@ -44,22 +47,64 @@ def public_datasets(fq: str | None = None) -> Iterator[dict[str, Any]]:
             return
 
 
-def serialize_catalog(catalog: dict[str, Any], fmt: str, fq: str | None = None) -> tuple[str, str]:
-    """Serialize the complete catalog; returns (body, content type). ``fmt`` is a key of FORMATS."""
+def _organization(id_or_name: str) -> dict[str, Any] | None:
+    try:
+        return tk.get_action("organization_show")(
+            {"ignore_auth": True}, {"id": id_or_name, "include_datasets": False, "include_users": False})
+    except tk.ObjectNotFound:
+        return None
+
+
+def _dates(datasets: list[dict[str, Any]]) -> dict[str, str]:
+    if not datasets:
+        return {}
+    return {"issued": min(d["metadata_created"] for d in datasets),
+            "modified": max(d["metadata_modified"] for d in datasets)}
+
+
+class CatalogSerializer(RDFSerializer):
+    """ckanext-dcat's serializer, but the catalog keeps the URI it is given (``catalog["uri"]``), so
+    each organization's catalog is a resource of its own rather than the portal's."""
+
+    def graph_from_catalog(self, catalog_dict=None):
+        catalog_ref = URIRef((catalog_dict or {}).get("uri") or catalog_uri())
+        for profile_class in self._profiles:
+            profile_class(self.g, compatibility_mode=self.compatibility_mode).graph_from_catalog(
+                catalog_dict, catalog_ref)
+        return catalog_ref
+
+
+def serialize(catalog: dict[str, Any], datasets: list[dict[str, Any]], fmt: str) -> tuple[str, str]:
     rdf_format, content_type = FORMATS[fmt]
-    serializer = RDFSerializer()
-    body = serializer.serialize_catalog(catalog, list(public_datasets(fq)), _format=rdf_format)
+    body = CatalogSerializer().serialize_catalog({**_dates(datasets), **catalog}, datasets, _format=rdf_format)
     return body, content_type
 
 
+def portal_catalog(fmt: str) -> tuple[str, str]:
+    """The whole portal: published by the region (``ckanext.kalmar_oppnadata.catalog_publisher``)."""
+    site_title = tk.config.get("ckan.site_title")
+    catalog = {
+        "title": site_title,
+        "title_en": "Open data in Kalmar County",
+        "description": tk.config.get("ckan.site_description") or
+        "Öppna data från kommunerna och regionen i Kalmar län.",
+        "description_en": "Open data from the municipalities and the region of Kalmar County, Sweden.",
+        "homepage": tk.config.get("ckan.site_url"),
+        "publisher": _organization(tk.config.get("ckanext.kalmar_oppnadata.catalog_publisher")),
+    }
+    return serialize(catalog, list(public_datasets()), fmt)
+
+
 def organization_catalog(org: dict[str, Any], fmt: str) -> tuple[str, str]:
+    """One organization's datasets, published by it (for its /psidata page)."""
     catalog = {
         "uri": tk.url_for("kalmar_organization.catalog", id=org["name"], _format="rdf", _external=True),
-        "title": tk._("Open data from {organization}").format(organization=org["title"]),
-        "description": org.get("description")
-        or tk._("Datasets published by {organization} on {portal}").format(
-            organization=org["title"], portal=tk.config.get("ckan.site_title")
-        ),
+        "title": f"Öppna data från {org['title']}",
+        "title_en": f"Open data from {org['title']}",
+        "description": org.get("description") or
+        f"Datamängder som {org['title']} publicerar på {tk.config.get('ckan.site_title')}.",
         "homepage": tk.url_for("organization.read", id=org["name"], _external=True),
+        "spatial_uri": org.get("geonames_uri"),
+        "publisher": org,
     }
-    return serialize_catalog(catalog, fmt, fq=f'owner_org:"{org["id"]}"')
+    return serialize(catalog, list(public_datasets(fq=f'owner_org:"{org["id"]}"')), fmt)

@@ -1,9 +1,15 @@
 """`ckan kalmar …`: the region's operator commands."""
 from __future__ import annotations
 
-import click
+import sys
 
-from . import demo, organizations
+import click
+from rdflib import Graph
+
+import ckan.plugins.toolkit as tk
+
+from . import catalog, demo, organizations
+from .dcat import validation
 
 __all__ = ["kalmar"]
 
@@ -39,3 +45,35 @@ def setup(overwrite: bool, no_demo: bool):
         created = [d.name for d in loaded if d.action == "created"]
         click.echo(f"demo datasets: {len(loaded)} defined, {len(created)} created"
                    + (f" ({', '.join(created)})" if created else ""))
+
+
+@kalmar.command("validate-catalog")
+@click.option("--organization", "-o", help="Check one organization's catalog instead of the portal's.")
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False),
+              help="Check an RDF file instead (e.g. a municipality's own catalog before harvesting it).")
+def validate_catalog(organization: str | None, path: str | None):
+    """Check that the DCAT-AP-SE catalog can be harvested by Sveriges dataportal.
+
+    Builds the complete catalog (RDF/XML, as dataportal.se fetches it), then checks it against the EU
+    DCAT-AP 3.0.1 SHACL shapes with the Swedish additions and against the Swedish rules. Prints every
+    violation and exits with status 1 if there is any.
+    """
+    graph = Graph()
+    if path:
+        graph.parse(path)
+        source = path
+    elif organization:
+        org = tk.get_action("organization_show")({"ignore_auth": True}, {"id": organization})
+        graph.parse(data=catalog.organization_catalog(org, "rdf")[0], format="xml")
+        source = f"the catalog of {org['title']}"
+    else:
+        graph.parse(data=catalog.portal_catalog("rdf")[0], format="xml")
+        source = "the portal's catalog"
+    findings = validation.validate(graph)
+    click.echo(f"Checked {source}: {len(graph)} triples.")
+    for finding in findings:
+        click.echo(f"  {finding}")
+    if findings:
+        click.echo(f"{len(findings)} problem(s): Sveriges dataportal may reject this catalog.")
+        sys.exit(1)
+    click.echo("No problems found: the catalog follows DCAT-AP-SE 3.0.1 as checked.")

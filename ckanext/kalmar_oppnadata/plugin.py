@@ -9,8 +9,10 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
+from ckanext.dcat.interfaces import IDCATURIGenerator
 
 from . import licenses, search, uploads
+from .dcat import mapping
 
 
 @tk.blanket.config_declarations
@@ -26,6 +28,7 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IResourceController, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(IDCATURIGenerator, inherit=True)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
@@ -57,3 +60,16 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def organization_facets(self, facets_dict, organization_type, package_type):
         return search.add_facets(facets_dict)
+
+    # IDCATURIGenerator: the publisher URI by which Sveriges dataportal merges an organization,
+    # for every ckanext-dcat profile (ours and the EU ones when asked for with ?profiles=).
+    def publisher_uri(self, dataset_dict, default_uri):
+        org = dataset_dict.get("organization") or {}
+        if not org.get("id"):
+            return None
+        try:
+            org = tk.get_action("organization_show")(
+                {"ignore_auth": True}, {"id": org["id"], "include_datasets": False, "include_users": False})
+        except tk.ObjectNotFound:
+            return None
+        return mapping.publisher_uri(org, default_uri) if default_uri else None

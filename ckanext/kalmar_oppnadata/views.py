@@ -9,8 +9,9 @@ import ckan.plugins.toolkit as tk
 
 from . import catalog
 
-__all__ = ["organization_pages", "agenda2030_pages"]
+__all__ = ["catalog_pages", "organization_pages", "agenda2030_pages"]
 
+catalog_pages = Blueprint("kalmar_catalog", __name__)
 organization_pages = Blueprint("kalmar_organization", __name__)
 agenda2030_pages = Blueprint("kalmar_agenda2030", __name__)
 
@@ -33,6 +34,21 @@ def catalog_links(org: dict[str, Any]) -> dict[str, str]:
         fmt: tk.url_for("kalmar_organization.catalog", id=org["name"], _format=fmt, _external=True)
         for fmt in ("rdf", "ttl", "jsonld")
     }
+
+
+def _rdf_response(body: str, content_type: str):
+    response = make_response(body)
+    response.headers["Content-Type"] = f"{content_type}; charset=utf-8"
+    return response
+
+
+@catalog_pages.route("/catalog.<_format>")
+def portal_catalog(_format: str):
+    """The portal's complete DCAT-AP-SE catalog in one document: the address to register at
+    Sveriges dataportal (RDF/XML), with Turtle and JSON-LD alongside."""
+    if _format not in catalog.FORMATS:
+        tk.abort(404, tk._("Unknown catalog format"))
+    return _rdf_response(*catalog.portal_catalog(_format))
 
 
 @organization_pages.route("/organization/<id>/psidata")
@@ -67,10 +83,7 @@ def catalog_document(id: str, _format: str):
     if _format not in catalog.FORMATS:
         tk.abort(404, tk._("Unknown catalog format"))
     org = _organization_or_404(id)
-    body, content_type = catalog.organization_catalog(org, _format)
-    response = make_response(body)
-    response.headers["Content-Type"] = f"{content_type}; charset=utf-8"
-    return response
+    return _rdf_response(*catalog.organization_catalog(org, _format))
 
 
 organization_pages.add_url_rule(
