@@ -35,6 +35,7 @@ setup(
         "ckanext-dcat==2.4.4",
         "ckanext-scheming==3.1.0",
         "ckanext-spatial==2.3.2",
+        "ckanext-geoview==0.3.2",
     ],
     entry_points={
         "ckan.plugins": [

@@ -17,6 +17,7 @@ __all__ = [
     "kalmar_as_list",
     "kalmar_sdg_goal",
     "kalmar_specifications",
+    "kalmar_default_map_extent",
 ]
 
 # Organization fields shown as facts, in this order; the rest of the schema is form-only.
@@ -93,3 +94,14 @@ def kalmar_sdg_goal(value: Any) -> vocabularies.Concept | None:
 
 def kalmar_specifications() -> tuple[dict[str, Any], ...]:
     return specifications.specifications()
+
+
+def kalmar_default_map_extent() -> str:
+    """Where map search starts: the extent of the organization publishing the portal (the region)."""
+    name = tk.config.get("ckanext.kalmar_oppnadata.catalog_publisher")
+    try:
+        org = tk.get_action("organization_show")(
+            {"ignore_auth": True}, {"id": name, "include_datasets": False, "include_users": False})
+    except tk.ObjectNotFound:
+        return ""
+    return org.get("spatial") or ""

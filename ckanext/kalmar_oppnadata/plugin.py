@@ -11,7 +11,7 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from . import licenses, search, uploads
+from . import licenses, resource_views, search, uploads
 from .dcat import mapping
 
 
@@ -29,6 +29,7 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(IDCATURIGenerator, inherit=True)
+    p.implements(p.IResourceView, inherit=True)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
@@ -49,7 +50,7 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IPackageController
     def before_dataset_index(self, pkg_dict):
-        return search.index_vocabularies(pkg_dict)
+        return search.index_extent(search.index_vocabularies(pkg_dict))
 
     def after_dataset_search(self, search_results, search_params):
         return search.label_facets(search_results)
@@ -73,3 +74,16 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
         except tk.ObjectNotFound:
             return None
         return mapping.publisher_uri(org, default_uri) if default_uri else None
+
+    # IResourceView: uploaded CSVs with coordinates on a map (see resource_views.py)
+    def info(self):
+        return resource_views.info()
+
+    def can_view(self, data_dict):
+        return resource_views.can_view(data_dict)
+
+    def setup_template_variables(self, context, data_dict):
+        return resource_views.setup_template_variables(context, data_dict)
+
+    def view_template(self, context, data_dict):
+        return "kalmar/csv_map_view.html"

@@ -11,8 +11,15 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from shapely.geometry import box, mapping, shape
+
 from . import specifications, vocabularies
 from .logic.validators import as_list
+
+# ckanext-spatial's solr-bbox backend ranks by overlapping *area*, so an extent without area (a point,
+# a line along a meridian) would never be found. Such extents are indexed as a box this much wider
+# (degrees, about 50 m); the stored extent is untouched.
+DEGENERATE_PADDING = 0.0005
 
 # Dataset field → vocabulary (None: free URIs, labelled from the specification register).
 INDEXED_FIELDS: dict[str, str | None] = {
@@ -44,6 +51,31 @@ def current_language() -> str:
         return tk.h.lang() or "sv"
     except RuntimeError:  # outside a web request (CLI, jobs)
         return tk.config.get("ckan.locale_default") or "sv"
+
+
+def index_extent(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """``before_dataset_index``: give area to extents that have none, whether ckanext-spatial has
+    already turned the extent into ``minx…maxy`` (it ran first) or will do so from the geometry."""
+    if all(k in pkg_dict for k in ("minx", "miny", "maxx", "maxy")):
+        minx, miny, maxx, maxy = (float(pkg_dict[k]) for k in ("minx", "miny", "maxx", "maxy"))
+        if maxx - minx < DEGENERATE_PADDING or maxy - miny < DEGENERATE_PADDING:
+            pkg_dict.update(minx=minx - DEGENERATE_PADDING, miny=miny - DEGENERATE_PADDING,
+                            maxx=maxx + DEGENERATE_PADDING, maxy=maxy + DEGENERATE_PADDING)
+            pkg_dict["bbox_area"] = (pkg_dict["maxx"] - pkg_dict["minx"]) * (pkg_dict["maxy"] - pkg_dict["miny"])
+        return pkg_dict
+    text = pkg_dict.get("extras_spatial") or pkg_dict.get("spatial")
+    if not text:
+        return pkg_dict
+    try:
+        minx, miny, maxx, maxy = shape(json.loads(text)).bounds
+    except Exception:  # stored extents are validated; anything else is ckanext-spatial's to report
+        return pkg_dict
+    if maxx - minx < DEGENERATE_PADDING or maxy - miny < DEGENERATE_PADDING:
+        padded = box(minx - DEGENERATE_PADDING, miny - DEGENERATE_PADDING,
+                     maxx + DEGENERATE_PADDING, maxy + DEGENERATE_PADDING)
+        # Both keys of the index document (ckanext-spatial reads one or the other by version).
+        pkg_dict["extras_spatial"] = pkg_dict["spatial"] = json.dumps(mapping(padded))
+    return pkg_dict
 
 
 def label(field: str, value: str, lang: str) -> str:

@@ -332,6 +332,8 @@ def kalmar_media_type(key, data, errors, context):
         media_type = _EXTENSION_MEDIA_TYPES.get(candidate.strip().lower().lstrip("."))
         if media_type:
             data[key] = media_type
+            if media_type == "application/geo+json" and str(data.get(_sibling(key, "format")) or "").upper() in ("", "JSON"):
+                data[_sibling(key, "format")] = "GeoJSON"  # CKAN guesses "JSON" from .geojson
             return
     data[key] = ""
 
