@@ -290,3 +290,16 @@ class TestWebForm:
         assert 'value="6" checked' in page and 'value="11" checked' in page
         assert 'value="1" checked' not in page
         assert package_count() == 0
+
+
+def test_form_defaults_are_escaped_exactly_once(app, api, token):
+    """Defaults from the organization reach the form as text: not double-escaped (the GeoJSON extent
+    must submit as valid JSON), and not unescaped (an organization's name cannot inject markup)."""
+    api("organization_create", token=token, name="escape-org", title="Escape",
+        email="a@example.org", contact_name='Kalmar & Co <script>alert(1)</script>',
+        spatial="16.2,56.6,16.5,56.8")
+    page = app.get("/dataset/new?group=escape-org", headers={"Authorization": token}).body
+    assert "&amp;#34;" not in page and "&amp;amp;" not in page
+    assert "{&#34;type&#34;:&#34;Polygon&#34;" in page
+    assert "Kalmar &amp; Co &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)</script>" not in page
