@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, make_response, redirect
+from flask import Blueprint, jsonify, make_response, redirect
 
 import ckan.plugins.toolkit as tk
 
-from . import catalog
+from . import catalog, health
 
-__all__ = ["catalog_pages", "organization_pages", "agenda2030_pages"]
+__all__ = ["catalog_pages", "organization_pages", "agenda2030_pages", "monitoring"]
 
 catalog_pages = Blueprint("kalmar_catalog", __name__)
+monitoring = Blueprint("kalmar_monitoring", __name__)
 organization_pages = Blueprint("kalmar_organization", __name__)
 agenda2030_pages = Blueprint("kalmar_agenda2030", __name__)
 
@@ -34,6 +35,16 @@ def catalog_links(org: dict[str, Any]) -> dict[str, str]:
         fmt: tk.url_for("kalmar_organization.catalog", id=org["name"], _format=fmt, _external=True)
         for fmt in ("rdf", "ttl", "jsonld")
     }
+
+
+@monitoring.route("/health")
+def health_check():
+    """For monitoring: are PostgreSQL, Solr and Redis reachable? 200 if all are, else 503."""
+    result = health.check()
+    response = jsonify(result)
+    response.status_code = 200 if result["ok"] else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _rdf_response(body: str, content_type: str):

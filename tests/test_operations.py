@@ -1,0 +1,87 @@
+"""Running it for real: the health endpoint, configuration declarations, deployment files."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+import ckan.plugins.toolkit as tk
+from ckan.cli.cli import ckan as ckan_cli
+
+ROOT = Path(__file__).resolve().parents[1]
+CLOSED_PORT = "127.0.0.1:9"  # discard port: nothing listens on loopback here
+
+
+@pytest.mark.usefixtures("with_plugins")
+class TestHealth:
+    def test_all_services_up(self, app):
+        response = app.get("/health")
+        assert response.status_code == 200
+        assert response.json["ok"] is True
+        assert {name: s["ok"] for name, s in response.json["services"].items()} == \
+            {"database": True, "solr": True, "redis": True}
+
+    @pytest.mark.parametrize("service, key, unreachable", [
+        ("database", "sqlalchemy.url", f"postgresql://ckan:ckan@{CLOSED_PORT}/ckan"),
+        ("solr", "solr_url", f"http://{CLOSED_PORT}/solr/ckan"),
+        ("redis", "ckan.redis.url", f"redis://{CLOSED_PORT}/0"),
+    ])
+    def test_a_service_down_gives_503_naming_it(self, app, monkeypatch, service, key, unreachable):
+        # Point one check at an address where nothing answers: a real refused connection.
+        monkeypatch.setitem(tk.config, key, unreachable)
+        response = app.get("/health")
+        assert response.status_code == 503
+        services = response.json["services"]
+        assert services[service]["ok"] is False and services[service]["error"]
+        assert all(s["ok"] for name, s in services.items() if name != service)
+        assert CLOSED_PORT not in response.body  # no addresses or credentials in the answer
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_every_setting_is_declared_and_documented(cli):
+    declared = yaml.safe_load((ROOT / "ckanext/kalmar_oppnadata/config_declaration.yaml").read_text())
+    keys = [o["key"] for group in declared["groups"] for o in group["options"]]
+    result = cli.invoke(ckan_cli, ["config", "declaration", "kalmar_oppnadata"])
+    assert result.exit_code == 0, result.output
+    docs = (ROOT / "docs/configuration.md").read_text()
+    for key in keys:
+        assert key in result.output, key
+        assert f"`{key}`" in docs, key
+    # No setting is read that is not declared.
+    for source in (ROOT / "ckanext/kalmar_oppnadata").rglob("*.py"):
+        for line in source.read_text().splitlines():
+            if "ckanext.kalmar_oppnadata." in line and "config" in line:
+                assert any(k in line for k in keys), f"{source.name}: {line.strip()}"
+
+
+class TestDeployment:
+    def test_compose_file_parses_and_has_the_production_layout(self):
+        compose = yaml.safe_load((ROOT / "deploy/compose.yaml").read_text())
+        services = compose["services"]
+        assert set(services) == {"nginx", "ckan", "worker", "solr", "db", "redis"}
+        assert services["db"]["image"] == "postgres:15"
+        assert services["worker"]["command"][-2:] == ["jobs", "worker"]
+        assert services["ckan"]["build"]["dockerfile"] == "deploy/Dockerfile"
+        assert services["worker"]["image"] == services["ckan"]["image"]
+        for name in ("ckan_storage", "solr_data", "pg_data"):
+            assert name in compose["volumes"]
+        for name in ("solr", "db", "redis", "ckan"):
+            assert "healthcheck" in services[name], name
+        assert "/health" in " ".join(services["ckan"]["healthcheck"]["test"])
+        for path in ("deploy/Dockerfile", "deploy/solr/Dockerfile", "deploy/nginx/default.conf"):
+            assert (ROOT / path).is_file(), path
+
+    def test_image_and_local_stack_install_with_the_same_script(self):
+        dockerfile = (ROOT / "deploy/Dockerfile").read_text()
+        assert "FROM ckan/ckan-base:2.12" in dockerfile
+        assert "scripts/install-extension python3" in dockerfile
+        assert "scripts/install-extension\" \"$PY\"" in (ROOT / "scripts/stack").read_text()
+        solr = (ROOT / "deploy/solr/Dockerfile").read_text()
+        assert "build_schema.py" in solr and "FROM solr:9" in solr and "jts-core" in solr
+
+    def test_env_example_names_every_secret_but_holds_none(self):
+        example = (ROOT / "deploy/.env.example").read_text()
+        for key in ("POSTGRES_PASSWORD", "CKAN___SECRET_KEY", "CKAN_SITE_URL"):
+            assert f"{key}=" in example
+        assert "change-me" in example
