@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from . import identifiers, licenses, organizations, specifications, vocabularies
+from . import identifiers, jobs, licenses, organizations, specifications, vocabularies
 
 __all__ = [
     "kalmar_organization_facts",
@@ -18,6 +18,8 @@ __all__ = [
     "kalmar_sdg_goal",
     "kalmar_specifications",
     "kalmar_default_map_extent",
+    "kalmar_validation_status",
+    "kalmar_invalid_resources",
 ]
 
 # Organization fields shown as facts, in this order; the rest of the schema is form-only.
@@ -105,3 +107,22 @@ def kalmar_default_map_extent() -> str:
     except tk.ObjectNotFound:
         return ""
     return org.get("spatial") or ""
+
+
+def kalmar_validation_status(resource: dict[str, Any], dataset: dict[str, Any]) -> dict[str, Any] | None:
+    """What the resource page says about the resource's check against its dataset's specification."""
+    spec = jobs.specification_for(dataset)
+    if spec is None or not jobs.is_csv(resource):
+        return None
+    report = jobs.report_of(resource)
+    stale = jobs.needs_validation(resource, spec)
+    return {"state": "pending" if stale else report["status"], "report": None if stale else report,
+            "specification_name": spec["name"]}
+
+
+def kalmar_invalid_resources(dataset: dict[str, Any]) -> list[dict[str, Any]]:
+    spec = jobs.specification_for(dataset)
+    if spec is None:
+        return []
+    return [r for r in dataset.get("resources", [])
+            if not jobs.needs_validation(r, spec) and (jobs.report_of(r) or {}).get("status") in ("invalid", "error")]

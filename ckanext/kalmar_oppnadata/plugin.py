@@ -11,7 +11,7 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from . import licenses, resource_views, search, uploads
+from . import jobs, licenses, resource_views, search, uploads
 from .dcat import mapping
 
 
@@ -48,9 +48,25 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
         uploads.record_checksum(resource)
         uploads.forget_stale_checksum(current, resource)
 
+    def after_resource_create(self, context, resource):
+        self._validate_later(context, resource["package_id"])
+
+    def after_resource_update(self, context, resource):
+        self._validate_later(context, resource["package_id"])
+
+    def _validate_later(self, context, dataset_id):
+        dataset = tk.get_action("package_show")({"ignore_auth": True}, {"id": dataset_id})
+        jobs.enqueue_if_needed(context, dataset)
+
     # IPackageController
     def before_dataset_index(self, pkg_dict):
         return search.index_extent(search.index_vocabularies(pkg_dict))
+
+    def after_dataset_create(self, context, pkg_dict):
+        jobs.enqueue_if_needed(context, pkg_dict)
+
+    def after_dataset_update(self, context, pkg_dict):
+        jobs.enqueue_if_needed(context, pkg_dict)
 
     def after_dataset_search(self, search_results, search_params):
         return search.label_facets(search_results)

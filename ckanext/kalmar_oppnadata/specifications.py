@@ -2,18 +2,28 @@
 from __future__ import annotations
 
 import functools
+import json
 from importlib import resources
 from typing import Any, Iterable
 
 import yaml
 
+import ckan.plugins.toolkit as tk
+
 from . import requested_datasets, vocabularies
 
 
+def _register_text() -> str:
+    path = tk.config.get("ckanext.kalmar_oppnadata.specifications_file")
+    if path:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    return resources.files("ckanext.kalmar_oppnadata").joinpath("data", "specifications.yaml").read_text("utf-8")
+
+
 @functools.cache
-def specifications() -> tuple[dict[str, Any], ...]:
-    text = resources.files("ckanext.kalmar_oppnadata").joinpath("data", "specifications.yaml")
-    entries = yaml.safe_load(text.read_text("utf-8"))["specifications"]
+def _load(text: str) -> tuple[dict[str, Any], ...]:
+    entries = yaml.safe_load(text)["specifications"]
     for entry in entries:
         entry["themes"] = vocabularies.normalize_many("data-theme", entry.get("themes", []))
         goals: list[str] = []
@@ -23,7 +33,25 @@ def specifications() -> tuple[dict[str, Any], ...]:
                 raise ValueError(f"specification {entry['name']!r}: unknown requested dataset {requested_id!r}")
             goals.extend(requested["goals"])
         entry["goals"] = vocabularies.normalize_many("sdg", goals)
+        entry["has_table_schema"] = bool(entry.get("table_schema"))
     return tuple(entries)
+
+
+def specifications() -> tuple[dict[str, Any], ...]:
+    """The register; re-read when its file changes (the region edits it without a restart)."""
+    return _load(_register_text())
+
+
+def table_schema(spec: dict[str, Any]) -> dict[str, Any] | None:
+    """The specification's Frictionless Table Schema descriptor, if it has one."""
+    name = spec.get("table_schema")
+    if not name:
+        return None
+    if name.startswith("/"):  # a schema of the region's own, next to its own register
+        with open(name, encoding="utf-8") as f:
+            return json.load(f)
+    text = resources.files("ckanext.kalmar_oppnadata").joinpath("data", "table-schemas", name).read_text("utf-8")
+    return json.loads(text)
 
 
 def get(uri: str) -> dict[str, Any] | None:

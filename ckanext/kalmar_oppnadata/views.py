@@ -7,12 +7,13 @@ from flask import Blueprint, jsonify, make_response, redirect
 
 import ckan.plugins.toolkit as tk
 
-from . import catalog, health
+from . import catalog, health, requested_datasets, search, specifications, vocabularies
 
-__all__ = ["catalog_pages", "organization_pages", "agenda2030_pages", "monitoring"]
+__all__ = ["catalog_pages", "organization_pages", "agenda2030_pages", "specification_pages", "monitoring"]
 
 catalog_pages = Blueprint("kalmar_catalog", __name__)
 monitoring = Blueprint("kalmar_monitoring", __name__)
+specification_pages = Blueprint("kalmar_specifications", __name__)
 organization_pages = Blueprint("kalmar_organization", __name__)
 agenda2030_pages = Blueprint("kalmar_agenda2030", __name__)
 
@@ -121,3 +122,21 @@ def goal(goal: str):
     except tk.ObjectNotFound:
         tk.abort(404, tk._("There is no global goal {goal}").format(goal=goal[:20]))
     return tk.render("agenda2030/goal.html", {"goal": result})
+
+
+@specification_pages.route("/specifikationer", endpoint="index")
+def specifications_index():
+    """The register of national specifications, with how many datasets on the portal follow each."""
+    specs = tk.get_action("specification_list")(_context(), {})
+    counts = tk.get_action("package_search")(_context(), {
+        "rows": 0, "include_private": True, "facet.field": ["vocab_conforms_to"], "facet.limit": -1,
+    })["facets"].get("vocab_conforms_to", {})
+    lang = search.current_language()
+    for spec in specs:
+        schema = specifications.table_schema(spec)
+        spec["columns"] = [{"name": f["name"], "required": f.get("constraints", {}).get("required", False)}
+                           for f in schema["fields"]] if schema else []
+        spec["dataset_count"] = counts.get(spec["uri"], 0) if spec["uri"] else 0
+        spec["requested_names"] = [r["name"] for r in map(requested_datasets.get, spec.get("requested", [])) if r]
+        spec["theme_labels"] = [vocabularies.get("data-theme").label(t, lang) for t in spec["themes"]]
+    return tk.render("specifications/index.html", {"specifications": specs})

@@ -41,6 +41,8 @@ __all__ = [
     "kalmar_classification_gate",
     "kalmar_applicable_legislation",
     "kalmar_list_output",
+    "kalmar_validation_report",
+    "kalmar_json_output",
 ]
 
 HVD_LEGISLATION = "http://data.europa.eu/eli/reg_impl/2023/138/oj"
@@ -385,3 +387,24 @@ def kalmar_applicable_legislation(key, data, errors, context):
 def kalmar_list_output(value: Any) -> list[Any]:
     """Output of a list field: always a list (empty when nothing is stored)."""
     return as_list(value)
+
+
+def kalmar_validation_report(key, data, errors, context):
+    """Only the validation job writes a resource's validation report; any other save keeps the stored one
+    (so a report can never be forged through the API or the form)."""
+    if context.get("kalmar_validation_job"):
+        return
+    import ckan.model as model
+
+    resource_id = data.get(_sibling(key, "id"))
+    resource = model.Resource.get(resource_id) if resource_id and not _empty(resource_id) else None
+    data[key] = (resource.extras or {}).get("validation_report", "") if resource else ""
+
+
+def kalmar_json_output(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith("{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value

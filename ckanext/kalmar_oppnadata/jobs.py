@@ -1,0 +1,150 @@
+"""Background jobs (CKAN's RQ jobs on Redis): validating resources against their specification.
+
+A CSV resource of a dataset that conforms to a specification with a Table Schema is validated after it
+is created or its file changes. The report is stored on the resource (``validation_report``); only
+this job writes it (see the validator ``kalmar_validation_report``).
+"""
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import os
+import socket
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+import ckan.plugins.toolkit as tk
+from ckan.lib import uploader
+
+from . import file_validation, specifications
+from .logic.validators import as_list
+
+log = logging.getLogger(__name__)
+JOB_CONTEXT_FLAG = "kalmar_validation_job"
+
+
+def specification_for(dataset: dict[str, Any]) -> dict[str, Any] | None:
+    """The first specification the dataset conforms to that has a Table Schema."""
+    for uri in as_list(dataset.get("conforms_to")):
+        spec = specifications.get(str(uri))
+        if spec and spec.get("table_schema"):
+            return spec
+    return None
+
+
+def is_csv(resource: dict[str, Any]) -> bool:
+    return str(resource.get("format") or "").lower() == "csv" or resource.get("mimetype") == "text/csv"
+
+
+def report_of(resource: dict[str, Any]) -> dict[str, Any] | None:
+    report = resource.get("validation_report")
+    if isinstance(report, str) and report:
+        try:
+            report = json.loads(report)
+        except ValueError:
+            return None
+    return report or None
+
+
+def needs_validation(resource: dict[str, Any], spec: dict[str, Any] | None) -> bool:
+    if spec is None or not is_csv(resource):
+        return False
+    report = report_of(resource)
+    if not report or report.get("specification") != spec["uri"]:
+        return True
+    if resource.get("url_type") == "upload":
+        return bool(resource.get("hash")) and report.get("file_sha1") != resource.get("hash")
+    return report.get("file_url") != resource.get("url")
+
+
+def enqueue_if_needed(context: dict[str, Any], dataset: dict[str, Any]) -> None:
+    """After a dataset or resource is saved: queue the resources whose report is missing or stale."""
+    if context.get(JOB_CONTEXT_FLAG):
+        return
+    spec = specification_for(dataset)
+    for resource in dataset.get("resources", []):
+        if resource.get("id") and needs_validation(resource, spec):
+            _enqueue_once(resource["id"], spec)
+
+
+def _enqueue_once(resource_id: str, spec: dict[str, Any]) -> None:
+    """Queue the validation unless one for this resource is already waiting (saving a resource
+    triggers both the resource and the dataset hooks)."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    from ckan.lib import jobs as ckan_jobs
+
+    job_id = f"kalmar-validate-{resource_id}"
+    try:
+        if Job.fetch(job_id, connection=ckan_jobs.get_queue().connection).get_status() in ("queued", "deferred"):
+            return
+    except NoSuchJobError:
+        pass
+    tk.enqueue_job(validate_resource, [resource_id], title=f"Validate {resource_id} against {spec['name']}",
+                   rq_kwargs={"timeout": 300, "job_id": job_id})
+
+
+def _public_address(url: str) -> bool:
+    """Only http(s) to public addresses: the portal never fetches from its own network for a user."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, None)}
+    except OSError:
+        return False
+    return all(ipaddress.ip_address(a).is_global for a in addresses)
+
+
+def read_file(resource: dict[str, Any]) -> bytes | None:
+    """The resource's bytes (at most MAX_BYTES + 1): from the portal's storage, or a public link."""
+    limit = file_validation.MAX_BYTES + 1
+    if resource.get("url_type") == "upload":
+        path = uploader.get_resource_uploader(resource).get_path(resource["id"])
+        if isinstance(path, str) and os.path.isfile(path):
+            with open(path, "rb") as f:
+                return f.read(limit)
+        return None
+    url = resource.get("url") or ""
+    if not _public_address(url):
+        return None
+    try:
+        with requests.get(url, timeout=30, stream=True) as response:
+            response.raise_for_status()
+            data = b""
+            for chunk in response.iter_content(65536):
+                data += chunk
+                if len(data) >= limit:
+                    break
+            return data[:limit]
+    except requests.RequestException:
+        return None
+
+
+def validate_resource(resource_id: str) -> None:
+    """The job: validate one resource and store the report on it."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    context = {"ignore_auth": True, "user": site_user["name"], JOB_CONTEXT_FLAG: True}
+    try:
+        resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
+        dataset = tk.get_action("package_show")(dict(context), {"id": resource["package_id"]})
+    except tk.ObjectNotFound:
+        return  # deleted meanwhile
+    spec = specification_for(dataset)
+    if spec is None or not is_csv(resource):
+        return
+    raw = read_file(resource)
+    if raw is None:
+        report = {"status": "error", "error_count": 1, "errors": [{
+            "code": "unreadable", "row": None, "column": None,
+            "message": "Filen kunde inte hämtas för kontroll.", "message_en": "The file could not be fetched for checking."}]}
+    else:
+        report = file_validation.validate(raw, specifications.table_schema(spec))
+    report = file_validation.with_provenance(report, raw, spec["uri"])
+    report["file_url"] = resource.get("url")
+    tk.get_action("resource_patch")(dict(context), {"id": resource_id, "validation_report": json.dumps(report)})
+    log.info("validated resource %s against %s: %s", resource_id, spec["uri"], report["status"])
