@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from . import identifiers, jobs, licenses, organizations, specifications, vocabularies
+from . import identifiers, jobs, licenses, organizations, quality, requested_datasets, specifications, vocabularies
 
 __all__ = [
     "kalmar_organization_facts",
@@ -20,6 +20,9 @@ __all__ = [
     "kalmar_default_map_extent",
     "kalmar_validation_status",
     "kalmar_invalid_resources",
+    "kalmar_requested_dataset_choices",
+    "kalmar_quality",
+    "kalmar_organization_quality",
 ]
 
 # Organization fields shown as facts, in this order; the rest of the schema is form-only.
@@ -126,3 +129,20 @@ def kalmar_invalid_resources(dataset: dict[str, Any]) -> list[dict[str, Any]]:
         return []
     return [r for r in dataset.get("resources", [])
             if not jobs.needs_validation(r, spec) and (jobs.report_of(r) or {}).get("status") in ("invalid", "error")]
+
+
+def kalmar_requested_dataset_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"value": r["id"], "label": {"sv": r["name"], "en": r["name_en"]}}
+            for r in requested_datasets.requested_datasets()]
+
+
+def kalmar_quality(dataset: dict[str, Any]) -> dict[str, Any]:
+    return quality.score(dataset)
+
+
+def kalmar_organization_quality(org: dict[str, Any]) -> dict[str, Any] | None:
+    """Average quality of the organization's datasets the visitor may see."""
+    result = tk.get_action("package_search")({}, {"fq": f'owner_org:"{org["id"]}"', "rows": 1000,
+                                                   "include_private": True})
+    scores = [quality.score(d)["percent"] for d in result["results"]]
+    return {"datasets": len(scores), "percent": round(sum(scores) / len(scores))} if scores else None

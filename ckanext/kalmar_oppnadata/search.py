@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 
 from shapely.geometry import box, mapping, shape
 
-from . import specifications, vocabularies
+from . import requested_datasets, specifications, vocabularies
 from .logic.validators import as_list
 
 # ckanext-spatial's solr-bbox backend ranks by overlapping *area*, so an extent without area (a point,
@@ -28,6 +28,7 @@ INDEXED_FIELDS: dict[str, str | None] = {
     "access_rights": "access-right",
     "hvd_category": "hvd-category",
     "conforms_to": None,
+    "answers": "requested",
 }
 
 
@@ -41,9 +42,20 @@ def index_vocabularies(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     data = json.loads(validated) if isinstance(validated, str) else (validated or pkg_dict)
     for field in INDEXED_FIELDS:
         values = [str(v) for v in as_list(data.get(field))]
+        if field == "answers":
+            values = answered_requests(data)
         if values:
             pkg_dict[facet_field(field)] = values
     return pkg_dict
+
+
+def answered_requests(dataset: dict[str, Any]) -> list[str]:
+    """The requested datasets a dataset answers: those it names, and those of its specifications."""
+    answers = [str(v) for v in as_list(dataset.get("answers"))]
+    for uri in as_list(dataset.get("conforms_to")):
+        spec = specifications.get(str(uri))
+        answers += spec.get("requested", []) if spec else []
+    return sorted(set(answers))
 
 
 def current_language() -> str:
@@ -80,6 +92,9 @@ def index_extent(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 
 def label(field: str, value: str, lang: str) -> str:
     vocabulary = INDEXED_FIELDS.get(field)
+    if vocabulary == "requested":
+        entry = requested_datasets.get(value)
+        return (entry["name"] if lang == "sv" else entry["name_en"]) if entry else value
     if vocabulary == "sdg":
         concept = vocabularies.get("sdg").get(value)
         return f"{concept.code}. {concept.label(lang)}" if concept else value

@@ -7,13 +7,15 @@ from flask import Blueprint, jsonify, make_response, redirect
 
 import ckan.plugins.toolkit as tk
 
-from . import catalog, health, requested_datasets, search, specifications, vocabularies
+from . import catalog, health, overview, requested_datasets, search, specifications, vocabularies
 
-__all__ = ["catalog_pages", "organization_pages", "agenda2030_pages", "specification_pages", "monitoring"]
+__all__ = ["catalog_pages", "organization_pages", "agenda2030_pages", "specification_pages", "overview_pages",
+           "monitoring"]
 
 catalog_pages = Blueprint("kalmar_catalog", __name__)
 monitoring = Blueprint("kalmar_monitoring", __name__)
 specification_pages = Blueprint("kalmar_specifications", __name__)
+overview_pages = Blueprint("kalmar_overview", __name__)
 organization_pages = Blueprint("kalmar_organization", __name__)
 agenda2030_pages = Blueprint("kalmar_agenda2030", __name__)
 
@@ -140,3 +142,20 @@ def specifications_index():
         spec["requested_names"] = [r["name"] for r in map(requested_datasets.get, spec.get("requested", [])) if r]
         spec["theme_labels"] = [vocabularies.get("data-theme").label(t, lang) for t in spec["themes"]]
     return tk.render("specifications/index.html", {"specifications": specs})
+
+
+@overview_pages.route("/oversikt", endpoint="index")
+def overview_index():
+    """The region's overview: requested datasets × organizations, quality, charts (tables too)."""
+    result = tk.get_action("overview_show")(_context(), {})
+    goals = tk.get_action("agenda2030_summary")(_context(), {})
+    return tk.render("overview/index.html", {"overview": result, "goals": goals})
+
+
+@overview_pages.route("/oversikt.csv", endpoint="csv")
+def overview_csv():
+    result = tk.get_action("overview_show")(_context(), {})
+    response = make_response(overview.as_csv(result))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = "attachment; filename=oversikt.csv"
+    return response

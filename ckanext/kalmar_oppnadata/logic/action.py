@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from .. import agenda2030, specifications
+from .. import agenda2030, overview, quality, specifications
 from .validators import as_list
 
 __all__ = [
@@ -14,6 +14,8 @@ __all__ = [
     "agenda2030_suggest",
     "specification_list",
     "specification_show",
+    "overview_show",
+    "quality_show",
 ]
 
 
@@ -60,3 +62,19 @@ def specification_show(context: dict[str, Any], data_dict: dict[str, Any]) -> di
     if spec is None:
         raise tk.ObjectNotFound(tk._("No specification with that URI in the register"))
     return dict(spec)
+
+
+@tk.side_effect_free
+def overview_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """The coverage matrix (requested datasets × organizations), quality per organization and dataset,
+    datasets per organization and year. Counts only what the caller may see."""
+    tk.check_access("overview_show", context, data_dict)
+    return overview.overview(context)
+
+
+@tk.side_effect_free
+def quality_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """The metadata quality score of one dataset (``id``), with every indicator and what to improve."""
+    tk.check_access("quality_show", context, data_dict)
+    dataset = tk.get_action("package_show")(dict(context), {"id": tk.get_or_bust(data_dict, "id")})
+    return quality.score(dataset)

@@ -15,6 +15,8 @@ __all__ = [
     "agenda2030_suggest",
     "specification_list",
     "specification_show",
+    "overview_show",
+    "quality_show",
 ]
 
 
@@ -27,3 +29,5 @@ agenda2030_goal_show = tk.auth_allow_anonymous_access(_anyone)
 agenda2030_suggest = tk.auth_allow_anonymous_access(_anyone)
 specification_list = tk.auth_allow_anonymous_access(_anyone)
 specification_show = tk.auth_allow_anonymous_access(_anyone)
+overview_show = tk.auth_allow_anonymous_access(_anyone)
+quality_show = tk.auth_allow_anonymous_access(_anyone)  # package_show inside checks the dataset itself

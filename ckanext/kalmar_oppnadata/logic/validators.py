@@ -42,6 +42,7 @@ __all__ = [
     "kalmar_applicable_legislation",
     "kalmar_list_output",
     "kalmar_validation_report",
+    "kalmar_requested_datasets",
     "kalmar_json_output",
 ]
 
@@ -408,3 +409,16 @@ def kalmar_json_output(value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+def kalmar_requested_datasets(value: Any) -> Any:
+    """Ids of requested datasets (data/requested_datasets.yaml), stored as a JSON list in rank order."""
+    from .. import requested_datasets
+
+    known = [r["id"] for r in requested_datasets.requested_datasets()]
+    values = [str(v).strip() for v in as_list(value)]
+    for v in values:
+        if v not in known:
+            raise tk.Invalid(tk._("Unknown requested dataset {value!r}").format(value=v[:80]))
+    stored = [k for k in known if k in values]
+    return json.dumps(stored) if stored else ""

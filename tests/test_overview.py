@@ -1,0 +1,113 @@
+"""The region's overview: coverage of requested datasets, metadata quality, and who may see what."""
+from __future__ import annotations
+
+import copy
+import csv
+import io
+
+import pytest
+
+from ckanext.kalmar_oppnadata import quality
+
+from .test_dataset_schema import FULL, FULL_RESOURCE
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+BADPLATSER = "https://dataportal.se/specifications/badplatser/1.0"
+INVOICES = "https://lankadedata.se/spec/leverantorsreskontra/1.1"
+
+
+@pytest.fixture
+def seeded(api, sysadmin_with_token, user_factory, api_token_factory):
+    """Kalmar and Borgholm publish bathing sites, Kalmar supplier invoices; Nybro keeps its bathing
+    sites private. A Nybro editor may see that one, visitors may not."""
+    token = sysadmin_with_token["token"]
+    orgs = {}
+    for name, title in (("kalmar-kommun", "Kalmar kommun"), ("borgholms-kommun", "Borgholms kommun"),
+                        ("nybro-kommun", "Nybro kommun")):
+        orgs[name] = api("organization_create", token=token, name=name, title=title,
+                         email=f"oppnadata@{name}.se")["result"]
+    public = dict(classification_confirmed=True, private=False)
+    api("package_create", token=token, name="bad-kalmar", title="Badplatser Kalmar", notes="x",
+        owner_org="kalmar-kommun", conforms_to=[BADPLATSER], **public)
+    api("package_create", token=token, name="bad-borgholm", title="Badplatser Borgholm", notes="x",
+        owner_org="borgholms-kommun", conforms_to=[BADPLATSER], **public)
+    api("package_create", token=token, name="fakturor-kalmar", title="Leverantörsfakturor Kalmar", notes="x",
+        owner_org="kalmar-kommun", conforms_to=[INVOICES], **public)
+    api("package_create", token=token, name="bad-nybro", title="Badplatser Nybro (utkast)", notes="x",
+        owner_org="nybro-kommun", answers=["badplatser"], private=True)
+    editor = user_factory()
+    api("organization_member_create", token=token, id="nybro-kommun", username=editor["name"], role="editor")
+    return {"token": token, "nybro_editor": api_token_factory(user=editor["id"])["token"]}
+
+
+def matrix(result):
+    return {r["id"]: {org: [d["name"] for d in found] for org, found in r["organizations"].items() if found}
+            for r in result["requested"] if r["publishers"]}
+
+
+class TestCoverage:
+    def test_visitors_see_exactly_the_published_public_datasets(self, api, seeded):
+        result = api("overview_show")["result"]
+        assert len(result["requested"]) == 28
+        assert matrix(result) == {
+            "badplatser": {"kalmar-kommun": ["bad-kalmar"], "borgholms-kommun": ["bad-borgholm"]},
+            "leverantorsfakturor": {"kalmar-kommun": ["fakturor-kalmar"]},
+        }
+        totals = {o["name"]: o["requested_answered"] for o in result["organizations"]}
+        assert totals == {"kalmar-kommun": 2, "borgholms-kommun": 1, "nybro-kommun": 0}
+        assert "bad-nybro" not in {d["name"] for d in result["datasets"]}
+
+    def test_private_datasets_count_for_those_allowed_to_see_them(self, api, seeded):
+        for token in (seeded["nybro_editor"], seeded["token"]):
+            result = api("overview_show", token=token)["result"]
+            assert matrix(result)["badplatser"]["nybro-kommun"] == ["bad-nybro"]
+
+    def test_page_and_csv(self, app, seeded):
+        page = app.get("/oversikt").body
+        assert "Vem publicerar vad" in page
+        assert "Kalmar kommun publicerar Badplatser Kalmar" in page
+        assert "Badplatser Nybro" not in page
+        rows = list(csv.reader(io.StringIO(app.get("/oversikt.csv").body)))
+        header = rows[0]
+        bad = next(r for r in rows if r[1] == "Badplatser")
+        assert bad[header.index("Kalmar kommun")] == "1" and bad[header.index("Nybro kommun")] == "0"
+        assert bad[-1] == "2"
+        assert rows[-1][1] == "Totalt"
+
+    def test_answers_field_accepts_only_known_requests(self, api, seeded):
+        error = api("package_create", token=seeded["token"], status=409, name="fel", title="Fel", notes="x",
+                    owner_org="kalmar-kommun", answers=["finns-inte"])["error"]
+        assert "answers" in error
+
+
+class TestQuality:
+    def test_breakdown_adds_up_and_explains_itself(self):
+        score = quality.score({"title": "Minimal", "notes": "x", "owner_org": "o", "license_id": "CC0-1.0",
+                               "license_url": "http://creativecommons.org/publicdomain/zero/1.0/"})
+        assert score["points"] == sum(i["points"] for i in score["indicators"])
+        assert score["points"] == sum(d["points"] for d in score["dimensions"].values())
+        assert score["max"] == sum(i["max"] for i in score["indicators"]) == quality.MAXIMUM
+        for row in score["indicators"]:
+            assert (row["advice"] is None) == row["met"]
+            assert row["points"] in (0, row["max"])
+        assert score["rating"] == "bad"
+
+    def test_a_complete_dataset_scores_high(self, api, app, seeded):
+        created = api("package_create", token=seeded["token"], owner_org="kalmar-kommun",
+                      tags=[{"name": "bad"}], resources=[FULL_RESOURCE], **copy.deepcopy(FULL))["result"]
+        score = api("quality_show", id=created["id"])["result"]
+        missing = {i["indicator"] for i in score["indicators"] if not i["met"]}
+        # Only what needs a portal upload and a passed check is missing for a linked file.
+        assert missing == {"download_url", "download_url_reachable", "validation"}
+        assert score["rating"] in ("good", "excellent")
+        page = app.get(f"/dataset/{created['name']}").body
+        assert "Metadatakvalitet" in page and f"{score['percent']} %" in page
+        assert "Ladda upp filen i portalen" in page  # what to improve, in Swedish
+
+    def test_organization_page_and_ranking(self, app, api, seeded):
+        page = app.get("/organization/kalmar-kommun").body
+        assert "Genomsnitt för 2 datamängder" in page
+        ranking = api("overview_show")["result"]["quality_ranking"]
+        assert {r["name"] for r in ranking} == {"kalmar-kommun", "borgholms-kommun"}
+        assert ranking == sorted(ranking, key=lambda r: (-r["quality"], r["title"]))
+        assert api("quality_show", id="bad-nybro", status=403)
