@@ -34,6 +34,7 @@ def goal_dict(concept: vocabularies.Concept, lang: str) -> dict[str, Any]:
         "name_sv": concept.labels.get("sv"),
         "name_en": concept.labels.get("en"),
         "colour": concept.colour,
+        "text_colour": concept.text_colour,
         "category": concept.category,
         "uri": concept.exact_match[0] if concept.exact_match else None,
         "url": tk.url_for("kalmar_agenda2030.goal", goal=concept.code, _external=True),

@@ -23,6 +23,7 @@ __all__ = [
     "kalmar_requested_dataset_choices",
     "kalmar_quality",
     "kalmar_organization_quality",
+    "kalmar_home",
 ]
 
 # Organization fields shown as facts, in this order; the rest of the schema is form-only.
@@ -146,3 +147,23 @@ def kalmar_organization_quality(org: dict[str, Any]) -> dict[str, Any] | None:
                                                    "include_private": True})
     scores = [quality.score(d)["percent"] for d in result["results"]]
     return {"datasets": len(scores), "percent": round(sum(scores) / len(scores))} if scores else None
+
+
+def kalmar_home() -> dict[str, Any]:
+    """The start page's content, counted as the visitor may see it (read once per request)."""
+    cached = getattr(tk.g, "_kalmar_home", None)
+    if cached is not None:
+        return cached
+    context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+    search = tk.get_action("package_search")(dict(context), {
+        "rows": 5, "sort": "metadata_created desc", "facet.field": ["organization"], "facet.limit": -1})
+    counts = search["facets"].get("organization", {})
+    orgs = tk.get_action("organization_list")({}, {"all_fields": True, "limit": 1000})
+    home = {
+        "organizations": sorted(({"name": o["name"], "title": o["title"], "count": counts.get(o["name"], 0)}
+                                 for o in orgs), key=lambda o: o["title"]),
+        "newest": search["results"],
+        "goals": tk.get_action("agenda2030_summary")(dict(context), {})["goals"],
+    }
+    tk.g._kalmar_home = home
+    return home

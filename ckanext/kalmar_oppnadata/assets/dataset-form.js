@@ -96,3 +96,20 @@ window.addEventListener("DOMContentLoaded", function () {
   };
   input.addEventListener("change", suggest);
 });
+
+
+/* select2 (CKAN's tag widget) builds its own input without an accessible name: give it the field's
+   label, whenever select2 adds its widget (it does so after page load). */
+(function () {
+  var name = function (container) {
+    var original = container.parentElement && container.parentElement.querySelector("input[id^='field-'], select[id^='field-']");
+    var label = original && document.querySelector("label[for='" + original.id + "']");
+    if (!label) { return; }
+    container.querySelectorAll(".select2-selection, .select2-choices, input.select2-input, .select2-search__field").forEach(function (el) {
+      if (!el.getAttribute("aria-label")) { el.setAttribute("aria-label", label.textContent.replace("*", "").trim()); }
+    });
+  };
+  var scan = function () { document.querySelectorAll(".select2-container").forEach(name); };
+  new MutationObserver(scan).observe(document.documentElement, { childList: true, subtree: true });
+  window.addEventListener("load", scan);
+})();

@@ -54,6 +54,17 @@ class Concept:
     def label(self, lang: str = "sv") -> str:
         return self.labels.get(lang) or self.labels.get("sv") or self.labels.get("en") or self.code
 
+    @property
+    def text_colour(self) -> str | None:
+        """Black or white, whichever contrasts more with ``colour`` (WCAG relative luminance);
+        for the 17 UN goal colours that is always at least 4.5:1."""
+        if not self.colour:
+            return None
+        channels = [int(self.colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+        return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
+
 
 @dataclasses.dataclass(frozen=True)
 class Vocabulary:

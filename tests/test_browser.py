@@ -1,0 +1,245 @@
+"""The portal in a real browser: Playwright driving Debian's Chromium against a running CKAN server.
+
+The module starts its own CKAN web server on the test database (organizations and demo data loaded by
+`ckan kalmar setup`, as `make run` does), then an editor publishes through the form, a visitor searches
+and filters, and axe-core checks the main pages for WCAG problems. Screenshots go to
+.stack/screenshots/, the full axe report to .stack/reports/axe-report.md (both ignored by git).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+STACK = Path(os.environ.get("KALMAR_STACK_DIR", ROOT / ".stack"))
+SCREENSHOTS = STACK / "screenshots"
+REPORTS = STACK / "reports"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CKAN = str(Path(sys.executable).with_name("ckan"))
+EDITOR = ("redaktor-kalmar", "Redaktor-losen-1")
+AXE_PAGES = {"start": "/", "search": "/dataset/", "dataset": "/dataset/demo-badplatser-kalmar",
+             "organization": "/organization/kalmar-kommun", "overview": "/oversikt",
+             "goals": "/agenda2030", "specifications": "/specifikationer"}
+
+sync_api = pytest.importorskip("playwright.sync_api")
+axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _ckan(*args: str, env: dict[str, str]) -> str:
+    result = subprocess.run([CKAN, "-c", str(ROOT / "test.ini"), *args], env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def portal():
+    """A fresh test database with the county's organizations and the demo, served on loopback."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "CKAN_SITE_URL": url}
+    _ckan("db", "clean", "--yes", env=env)
+    _ckan("db", "init", env=env)
+    _ckan("db", "pending-migrations", "--apply", env=env)
+    _ckan("search-index", "clear", env=env)
+    _ckan("kalmar", "setup", env=env)
+    _ckan("user", "add", EDITOR[0], "email=redaktor@example.org", f"password={EDITOR[1]}", env=env)
+    _ckan("user", "add", "browsertest-admin", "email=admin@example.org", "password=Admin-losen-1", env=env)
+    _ckan("sysadmin", "add", "browsertest-admin", env=env)
+    token = _ckan("user", "token", "add", "browsertest-admin", "browsertest", env=env).strip().splitlines()[-1].strip()
+
+    log = open(STACK / "logs" / "browser-test-ckan.log", "w")
+    server = subprocess.Popen([CKAN, "-c", str(ROOT / "test.ini"), "run", "-H", "127.0.0.1", "-p", str(port),
+                               "--disable-reloader"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if requests.get(f"{url}/api/3/action/status_show", timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert server.poll() is None, "the CKAN server exited; see .stack/logs/browser-test-ckan.log"
+            assert time.monotonic() < deadline, "the CKAN server did not start"
+            time.sleep(0.5)
+        member = requests.post(f"{url}/api/3/action/organization_member_create", headers={"Authorization": token},
+                               json={"id": "kalmar-kommun", "username": EDITOR[0], "role": "editor"}, timeout=30)
+        assert member.ok, member.text
+        yield {"url": url, "token": token}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def log_in(page, portal, user, password):
+    page.goto(f"{portal['url']}/user/login")
+    page.fill("#field-login", user)
+    page.fill("#field-password", password)
+    with page.expect_navigation():
+        page.locator("#field-password").press("Enter")
+    assert "/user/login" not in page.url, "login failed"
+
+
+def test_editor_publishes_a_dataset_with_a_csv_through_the_form(page, portal, tmp_path):
+    log_in(page, portal, *EDITOR)
+    page.goto(f"{portal['url']}/dataset/new")
+    # The editor belongs to Kalmar kommun only: its contact e-mail and extent are already filled in.
+    assert page.input_value("#field-spatial_uri") == "http://sws.geonames.org/2702260"
+    page.fill("#field-title", "Webbtest: badplatser")
+    page.evaluate("document.getElementById('field-name').value = 'webbtest-badplatser'")
+    page.fill("#field-notes", "Badplatser inlagda genom formuläret i ett webbläsartest.")
+    page.select_option("#field-private", "False")
+    page.fill("#field-contact_email", "fel-adress")
+    with page.expect_navigation():
+        page.click("form#dataset-edit button[name=save]")
+    # The error case: the Swedish message stands at the field, and nothing was saved.
+    assert page.locator("#field-contact_email ~ .error-block, .error-block",
+                        has_text="Ange en e-postadress som namn@kommun.se").first.is_visible()
+    assert page.locator("#field-classification_confirmed-error",
+                        has_text="Bekräfta att informationen har klassats som offentlig").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "form-error.png"), full_page=True)
+
+    page.fill("#field-contact_email", "fritid@example.org")
+    page.check("#field-classification_confirmed")
+    page.evaluate("document.getElementById('field-name').value = 'webbtest-badplatser'")
+    page.fill("#field-conforms_to", "https://dataportal.se/specifications/badplatser/1.0")
+    page.locator("#field-conforms_to").dispatch_event("change")
+    # Picking the specification ticks its suggested goals and themes.
+    page.wait_for_function("document.querySelector('input[name=sdg][value=\"6\"]').checked")
+    assert page.is_checked("input[name=sdg][value='11']")
+    page.keyboard.press("Escape")  # close the specification list's suggestions
+    page.locator("#field-title").focus()
+    with page.expect_navigation():
+        page.click("form#dataset-edit button[name=save]")
+    errors = page.locator(".error-block, .error-explanation li").all_inner_texts()
+    assert "/resource/new" in page.url, f"not saved: {errors}"
+
+    csv_file = tmp_path / "badplatser.csv"
+    csv_file.write_text("place_id,name,latitude,longitude\nw1,Webbtestbadet,56.65,16.35\n", encoding="utf-8")
+    page.set_input_files("input[type=file]", str(csv_file))
+    page.fill("#field-name", "Badplatser (CSV)")
+    with page.expect_navigation():
+        page.click("button[name=save][value=go-metadata]")
+    assert page.url.endswith("/dataset/webbtest-badplatser"), page.locator(".error-block").all_inner_texts()
+    assert page.locator("h1", has_text="Webbtest: badplatser").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "dataset-published.png"), full_page=True)
+
+    dataset = requests.get(f"{portal['url']}/api/3/action/package_show", params={"id": "webbtest-badplatser"},
+                           timeout=10).json()["result"]  # anonymous: it is public
+    assert dataset["private"] is False and dataset["sdg"] == ["6", "11"]
+    assert dataset["resources"][0]["mimetype"] == "text/csv" and len(dataset["resources"][0]["hash"]) == 40
+
+
+def test_visitor_searches_filters_by_municipality_goal_and_map(page, portal):
+    page.goto(f"{portal['url']}/dataset/")
+    page.screenshot(path=str(SCREENSHOTS / "search.png"), full_page=True)
+    page.click("nav[aria-label*='Organisationer'] a:has-text('Kalmar kommun')")
+    page.wait_for_url("**organization=kalmar-kommun**")
+    page.click("nav[aria-label*='Globala mål'] a:has-text('6. Rent')")
+    page.wait_for_url("**vocab_sdg=6**")
+    assert page.locator(".dataset-item", has_text="Exempel: Badplatser i Kalmar kommun").is_visible()
+    assert page.locator(".dataset-item", has_text="Borgholm").count() == 0
+
+    # Map search: open the map, draw a box, apply (ckanext-spatial's widget).
+    page.goto(f"{portal['url']}/dataset/")
+    page.click("#dataset-map-container a.leaflet-control-custom-button")
+    page.wait_for_selector(".modal.show .leaflet-container", state="visible")
+    page.wait_for_timeout(500)  # the modal's opening animation
+    box = page.locator(".modal.show .leaflet-container").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.3)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.7, steps=8)
+    page.mouse.up()
+    with page.expect_navigation():
+        page.click(".modal.show .btn-primary:not(.disabled)")
+    assert "ext_bbox=" in page.url
+    page.screenshot(path=str(SCREENSHOTS / "map-search.png"), full_page=True)
+
+    page.goto(f"{portal['url']}/dataset/demo-badplatser-borgholm")
+    assert page.locator("h1", has_text="Exempel: Badplatser i Borgholms kommun").is_visible()
+    assert page.locator(".dataset-map .leaflet-container").count() == 1
+    page.screenshot(path=str(SCREENSHOTS / "dataset.png"), full_page=True)
+
+
+def test_keyboard_reaches_every_form_field(page, portal):
+    log_in(page, portal, *EDITOR)
+    page.goto(f"{portal['url']}/dataset/new")
+    fields = page.eval_on_selector_all(
+        "form#dataset-edit input:not([type=hidden]), form#dataset-edit select, form#dataset-edit textarea",
+        "els => els.filter(e => e.offsetParent !== null).map(e => e.id || e.name)")
+    reached = set()
+    page.focus("#field-title")
+    for _ in range(len(fields) * 3):
+        # A select2 widget (tags, organization) stands in for its hidden original field.
+        reached.add(page.evaluate("""() => {
+            const el = document.activeElement;
+            const widget = el.closest('.select2-container');
+            const original = widget && widget.parentElement.querySelector('select, input[id^=field-]');
+            return original ? original.id : (el.id || el.name);
+        }"""))
+        page.keyboard.press("Tab")
+    missing = [f for f in fields if f not in reached]
+    assert not missing, f"not reachable with Tab: {missing}"
+
+
+def test_no_serious_or_critical_accessibility_violations(page, portal):
+    axe = axe_module.Axe()
+    findings, serious = {}, []
+    for name, path in AXE_PAGES.items():
+        page.goto(portal["url"] + path)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        findings[name] = axe.run(page).response["violations"]
+    log_in(page, portal, *EDITOR)
+    page.goto(f"{portal['url']}/dataset/new")
+    page.wait_for_selector(".kalmar-extent-map .leaflet-container")
+    page.screenshot(path=str(SCREENSHOTS / "dataset-form.png"), full_page=True)
+    findings["dataset-form"] = axe.run(page).response["violations"]
+
+    lines = ["# axe-core report", ""]
+    for name, violations in findings.items():
+        lines.append(f"## {name} ({AXE_PAGES.get(name, '/dataset/new')})")
+        lines += [f"- **{v['impact']}** `{v['id']}`: {v['help']} ({len(v['nodes'])} elements: "
+                  f"{', '.join(json.dumps(n['target']) for n in v['nodes'][:5])})" for v in violations] or ["- none"]
+        lines.append("")
+        serious += [(name, v["id"]) for v in violations if v["impact"] in ("serious", "critical")]
+    (REPORTS / "axe-report.md").write_text("\n".join(lines), encoding="utf-8")
+    assert not serious, f"serious or critical violations (see {REPORTS / 'axe-report.md'}): {serious}"
