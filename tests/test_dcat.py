@@ -340,3 +340,14 @@ def test_packaged_shapes_equal_the_shared_ones():
     packaged = ROOT / "ckanext/kalmar_oppnadata/dcat/shacl"
     for name in (*validation.SHAPE_FILES, "dcat-ap-se-overrides.json"):
         assert filecmp.cmp(packaged / name, SHARED / "shacl" / name, shallow=False), name
+
+
+def test_dataset_page_links_to_its_rdf(app, portal):
+    page = app.get(f"/dataset/{portal['full']['name']}").body
+    assert "Metadata enligt DCAT-AP-SE" in page
+    for fmt in ("rdf", "ttl", "jsonld"):
+        assert f"/dataset/{portal['full']['name']}.{fmt}" in page
+    graph = graph_of(app, f"/dataset/{portal['full']['name']}.rdf")
+    assert (None, RDF.type, DCAT.Dataset) in graph
+    # A private dataset's RDF is not served to visitors.
+    assert app.get(f"/dataset/{portal['private']['name']}.rdf").status_code in (403, 404)

@@ -162,3 +162,9 @@ def test_demo_files_follow_their_specifications():
                       ("leverantorsfakturor-kalmar.csv", "https://lankadedata.se/spec/leverantorsreskontra/1.1")):
         schema = specifications.table_schema(specifications.get(uri))
         assert file_validation.validate(demo.joinpath(name).read_bytes(), schema)["status"] == "valid", name
+
+
+def test_a_link_without_extension_takes_the_media_type_of_the_specification(api, dataset):
+    resource = api("resource_create", token=dataset["token"], package_id=dataset["dataset"]["id"],
+                   url="https://www.kalmar.se/api/badplatser")["result"]
+    assert resource["mimetype"] == "text/csv"

@@ -338,6 +338,14 @@ def kalmar_media_type(key, data, errors, context):
             if media_type == "application/geo+json" and str(data.get(_sibling(key, "format")) or "").upper() in ("", "JSON"):
                 data[_sibling(key, "format")] = "GeoJSON"  # CKAN guesses "JSON" from .geojson
             return
+    # Nothing to go by: the media type of the specification the dataset conforms to, if it names one.
+    from .. import specifications
+
+    for uri in as_list(data.get(("conforms_to",))):
+        spec = specifications.get(str(uri))
+        if spec and spec.get("media_type"):
+            data[key] = spec["media_type"]
+            return
     data[key] = ""
 
 
