@@ -16,6 +16,9 @@ __all__ = [
     "specification_show",
     "overview_show",
     "quality_show",
+    "tag_list",
+    "tag_search",
+    "tag_autocomplete",
 ]
 
 
@@ -78,3 +81,48 @@ def quality_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str
     tk.check_access("quality_show", context, data_dict)
     dataset = tk.get_action("package_show")(dict(context), {"id": tk.get_or_bust(data_dict, "id")})
     return quality.score(dataset)
+
+
+# CKAN core's tag actions list every free tag, also those used only by private, draft or deleted
+# datasets, which can reveal what a municipality keeps unpublished. These chained versions keep only the
+# tags of datasets the caller may see (vocabulary tags are not affected).
+def _visible_tags(context: dict[str, Any]) -> set[str]:
+    result = tk.get_action("package_search")(
+        {"user": context.get("user", "")},
+        {"rows": 0, "include_private": True, "facet.field": ["tags"], "facet.limit": -1})
+    return set(result["facets"].get("tags", {}))
+
+
+def _tag_name(tag: Any) -> str:
+    return tag["name"] if isinstance(tag, dict) else str(tag)
+
+
+@tk.side_effect_free
+@tk.chained_action
+def tag_list(up_func, context, data_dict):
+    tags = up_func(context, data_dict)
+    if data_dict.get("vocabulary_id"):
+        return tags
+    visible = _visible_tags(context)
+    return [t for t in tags if _tag_name(t) in visible]
+
+
+@tk.side_effect_free
+@tk.chained_action
+def tag_search(up_func, context, data_dict):
+    result = up_func(context, data_dict)
+    if data_dict.get("vocabulary_id"):
+        return result
+    visible = _visible_tags(context)
+    tags = [t for t in result["results"] if _tag_name(t) in visible]
+    return {"count": len(tags), "results": tags}
+
+
+@tk.side_effect_free
+@tk.chained_action
+def tag_autocomplete(up_func, context, data_dict):
+    names = up_func(context, data_dict)
+    if data_dict.get("vocabulary_id"):
+        return names
+    visible = _visible_tags(context)
+    return [n for n in names if n in visible]

@@ -1,0 +1,97 @@
+"""Nothing leaks: private, draft, deleted and unclassified datasets appear in no output that a visitor or
+a member of another organization can reach."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+SECRET = "Hemlighet"  # every hidden dataset's title contains it; so must no output
+BADPLATSER = "https://dataportal.se/specifications/badplatser/1.0"
+
+
+@pytest.fixture
+def hidden(app, api, sysadmin_with_token, user_factory, api_token_factory):
+    token = sysadmin_with_token["token"]
+    for name, title in (("kalmar-kommun", "Kalmar kommun"), ("nybro-kommun", "Nybro kommun")):
+        api("organization_create", token=token, name=name, title=title, email=f"oppnadata@{name}.se")
+    common = dict(owner_org="kalmar-kommun", notes=f"{SECRET}: får inte synas.", sdg=["6"],
+                  conforms_to=[BADPLATSER], answers=["badplatser"], theme=["ENVI"],
+                  tags=[{"name": "hemlighetstagg"}])
+    api("package_create", token=token, name="hemlig-privat", title=f"{SECRET} privat", private=True,
+        classification_confirmed=True, **common)
+    api("package_create", token=token, name="hemlig-oklassad", title=f"{SECRET} oklassad", **common)
+    deleted = api("package_create", token=token, name="hemlig-raderad", title=f"{SECRET} raderad", private=False,
+                  classification_confirmed=True, **common)["result"]
+    api("package_delete", token=token, id=deleted["id"])
+    api("package_create", token=token, name="hemlig-utkast", title=f"{SECRET} utkast", state="draft",
+        private=False, classification_confirmed=True, **common)
+    resource = app.post("/api/3/action/resource_create", headers={"Authorization": token},
+                        content_type="multipart/form-data",
+                        data={"package_id": "hemlig-privat", "name": "fil",
+                              "upload": (io.BytesIO(f"place_id,name\n1,{SECRET}\n".encode()), "hemlig.csv")})
+    # A public dataset, so that every output has something to show.
+    api("package_create", token=token, name="publik", title="Publik badplats", private=False,
+        classification_confirmed=True, owner_org="kalmar-kommun", notes="Öppen.", sdg=["6"],
+        conforms_to=[BADPLATSER])
+    outsider = user_factory()
+    api("organization_member_create", token=token, id="nybro-kommun", username=outsider["name"], role="editor")
+    return {"outsider": api_token_factory(user=outsider["id"])["token"],
+            "download": resource.json["result"]["url"].replace("http://test.ckan.net", "")}
+
+
+PAGES = ["/", "/dataset/", "/dataset/?q=synas", "/dataset/?tags=hemlighetstagg", "/agenda2030",
+         "/agenda2030/6", "/oversikt", "/oversikt.csv", "/specifikationer", "/organization/kalmar-kommun",
+         "/organization/kalmar-kommun/psidata", "/catalog.rdf", "/catalog.ttl", "/catalog.jsonld",
+         "/catalog/paged.rdf", "/organization/kalmar-kommun/catalog.ttl", "/organization/kalmar-kommun/catalog.jsonld",
+         "/dataset/hemlig-privat", "/dataset/hemlig-oklassad", "/dataset/hemlig-raderad", "/dataset/hemlig-utkast",
+         "/dataset/hemlig-privat.rdf", "/feeds/dataset.atom", "/feeds/organization/kalmar-kommun.atom",
+         "/api/2/util/tag/autocomplete?incomplete=hemlig", "/api/2/util/dataset/autocomplete?incomplete=hemlig"]
+ACTIONS = [("package_search", {"q": "*:*", "include_private": True, "include_drafts": True, "rows": 100,
+                               "facet.field": ["vocab_sdg", "vocab_theme", "vocab_conforms_to", "vocab_answers",
+                                               "organization", "tags"]}),
+           ("package_list", {}), ("current_package_list_with_resources", {}),
+           ("agenda2030_summary", {}), ("agenda2030_goal_show", {"id": "6"}), ("overview_show", {}),
+           ("organization_show", {"id": "kalmar-kommun", "include_datasets": True}),
+           ("package_autocomplete", {"q": "hemlig"}), ("tag_list", {})]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member of another organization"])
+def test_hidden_datasets_appear_nowhere(app, api, hidden, who):
+    headers = {"Authorization": hidden["outsider"]} if who != "anonymous" else {}
+    for path in PAGES:
+        response = app.get(path, headers=headers)
+        assert response.status_code in (200, 403, 404), (path, response.status_code)
+        assert SECRET not in response.body, path
+        if "hemlig-" in path:  # the page's own address is echoed (language menu); the dataset is not shown
+            assert response.status_code in (403, 404), path
+        else:
+            assert "hemlig-" not in response.body, path
+    for action, data in ACTIONS:
+        response = app.post(f"/api/3/action/{action}", json=data, headers=headers)
+        assert response.status_code in (200, 403), (action, response.status_code)
+        body = response.body
+        assert SECRET not in body and "hemlig-" not in body and "hemlighetstagg" not in body, action
+    for name in ("hemlig-privat", "hemlig-oklassad", "hemlig-raderad", "hemlig-utkast"):
+        assert app.post("/api/3/action/package_show", json={"id": name}, headers=headers).status_code in (403, 404)
+    assert app.get(hidden["download"], headers=headers).status_code in (403, 404)
+
+
+def test_counts_exclude_hidden_datasets(api, hidden):
+    result = api("package_search", **{"facet.field": ["vocab_sdg", "vocab_conforms_to"], "rows": 0})["result"]
+    assert result["count"] == 1
+    assert result["facets"]["vocab_sdg"] == {"6": 1}
+    assert result["facets"]["vocab_conforms_to"] == {BADPLATSER: 1}
+    goals = {g["goal"]: g["count"] for g in api("agenda2030_summary")["result"]["goals"]}
+    assert goals["6"] == 1
+
+
+def test_solr_query_syntax_in_search_is_a_clear_error_not_a_500(app, hidden):
+    for query in ('title:"unterminated', "name:[* TO", "{!lucene}*:*", "AND OR NOT", "((("):
+        response = app.get("/api/3/action/package_search", query_string={"q": query})
+        assert response.status_code in (200, 400, 409), (query, response.status_code)
+        page = app.get("/dataset/", query_string={"q": query})
+        assert page.status_code in (200, 400), (query, page.status_code)
+        assert SECRET not in page.body
