@@ -181,7 +181,11 @@ def test_visitor_searches_filters_by_municipality_goal_and_map(page, portal):
 
     # Map search: open the map, draw a box, apply (ckanext-spatial's widget).
     page.goto(f"{portal['url']}/dataset/")
-    page.click("#dataset-map-container a.leaflet-control-custom-button")
+    # The draw button is a real button: keyboard users reach it with Tab and open it with Enter.
+    button = page.locator("#dataset-map-container a.leaflet-control-custom-button")
+    assert button.get_attribute("href") and button.get_attribute("role") == "button"
+    button.focus()
+    page.keyboard.press("Enter")
     page.wait_for_selector(".modal.show .leaflet-container", state="visible")
     page.wait_for_timeout(500)  # the modal's opening animation
     box = page.locator(".modal.show .leaflet-container").bounding_box()
