@@ -106,3 +106,10 @@ def test_suggestions_from_the_specification_register(api):
     assert suggested["result"]["sdg"] == ["6", "11"]
     assert "http://publications.europa.eu/resource/authority/data-theme/ENVI" in suggested["result"]["theme"]
     assert api("agenda2030_suggest", conforms_to="https://example.org/okand")["result"] == {"sdg": [], "theme": []}
+
+
+def test_goal_facets_carry_the_goal_colour_badge(app, published):
+    page = app.get("/dataset/").body
+    assert '.nav-facet a[href$="vocab_sdg=6"]::before' in page
+    assert "background: #26BDE2; color: #000000;" in page
+    assert "background: #19486A; color: #ffffff;" in page  # goal 17: white on dark blue

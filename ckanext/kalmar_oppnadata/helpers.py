@@ -24,6 +24,7 @@ __all__ = [
     "kalmar_quality",
     "kalmar_organization_quality",
     "kalmar_home",
+    "kalmar_sdg_goals",
 ]
 
 # Organization fields shown as facts, in this order; the rest of the schema is form-only.
@@ -167,3 +168,7 @@ def kalmar_home() -> dict[str, Any]:
     }
     tk.g._kalmar_home = home
     return home
+
+
+def kalmar_sdg_goals() -> tuple[vocabularies.Concept, ...]:
+    return vocabularies.get("sdg").concepts
