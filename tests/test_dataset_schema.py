@@ -303,3 +303,12 @@ def test_form_defaults_are_escaped_exactly_once(app, api, token):
     assert "{&#34;type&#34;:&#34;Polygon&#34;" in page
     assert "Kalmar &amp; Co &lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert(1)</script>" not in page
+
+
+def test_dataset_page_shows_filled_fields_only(app, api, token, kalmar):
+    api("package_create", token=token, name="sparsam", title="Sparsam", notes="x", owner_org=kalmar["id"],
+        private=False, classification_confirmed=True, frequency="ANNUAL")
+    page = app.get("/dataset/sparsam").body
+    assert "Uppdateringsfrekvens" in page and "Årligen" in page
+    assert "Titel på engelska" not in page and "Version" not in page
+    assert "Geografisk utbredning" in page  # the extent map, from the organization's default
