@@ -14,37 +14,20 @@ import ckan.plugins.toolkit as tk
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri
 
+from .search import all_datasets
+
 FORMATS = {
     "rdf": ("xml", "application/rdf+xml"),
     "xml": ("xml", "application/rdf+xml"),
     "ttl": ("turtle", "text/turtle"),
     "jsonld": ("json-ld", "application/ld+json"),
 }
-PAGE_SIZE = 500
 
 
 def public_datasets(fq: str | None = None) -> Iterator[dict[str, Any]]:
-    """All public, active datasets (optionally filtered), in a stable order."""
-    start = 0
-    while True:
-        result = tk.get_action("package_search")(
-            {"user": "", "ignore_auth": True},
-            {
-                "q": "*:*",
-                "fq": fq or "",
-                "fq_list": ["-dataset_type:harvest"],
-                "include_private": False,
-                "include_drafts": False,
-                "include_deleted": False,
-                "sort": "name asc",
-                "rows": PAGE_SIZE,
-                "start": start,
-            },
-        )
-        yield from result["results"]
-        start += PAGE_SIZE
-        if start >= result["count"]:
-            return
+    """All public, active datasets (optionally filtered), as an anonymous visitor finds them."""
+    return all_datasets({"user": "", "ignore_auth": True}, fq=fq or "", fq_list=["-dataset_type:harvest"],
+                        include_private=False, include_drafts=False, include_deleted=False)
 
 
 def _organization(id_or_name: str) -> dict[str, Any] | None:

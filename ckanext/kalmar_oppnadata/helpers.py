@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from . import identifiers, jobs, licenses, organizations, quality, requested_datasets, specifications, vocabularies
+from . import identifiers, jobs, licenses, organizations, quality, requested_datasets, search, specifications, vocabularies
 
 __all__ = [
     "kalmar_organization_facts",
@@ -144,9 +144,9 @@ def kalmar_quality(dataset: dict[str, Any]) -> dict[str, Any]:
 
 def kalmar_organization_quality(org: dict[str, Any]) -> dict[str, Any] | None:
     """Average quality of the organization's datasets the visitor may see."""
-    result = tk.get_action("package_search")({}, {"fq": f'owner_org:"{org["id"]}"', "rows": 1000,
-                                                   "include_private": True})
-    scores = [quality.score(d)["percent"] for d in result["results"]]
+    context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+    scores = [quality.score(d)["percent"]
+              for d in search.all_datasets(context, fq=f'owner_org:"{org["id"]}"', include_private=True)]
     return {"datasets": len(scores), "percent": round(sum(scores) / len(scores))} if scores else None
 
 
@@ -156,14 +156,14 @@ def kalmar_home() -> dict[str, Any]:
     if cached is not None:
         return cached
     context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
-    search = tk.get_action("package_search")(dict(context), {
+    found = tk.get_action("package_search")(dict(context), {
         "rows": 5, "sort": "metadata_created desc", "facet.field": ["organization"], "facet.limit": -1})
-    counts = search["facets"].get("organization", {})
+    counts = found["facets"].get("organization", {})
     orgs = tk.get_action("organization_list")({}, {"all_fields": True, "limit": 1000})
     home = {
         "organizations": sorted(({"name": o["name"], "title": o["title"], "count": counts.get(o["name"], 0)}
                                  for o in orgs), key=lambda o: o["title"]),
-        "newest": search["results"],
+        "newest": found["results"],
         "goals": tk.get_action("agenda2030_summary")(dict(context), {})["goals"],
     }
     tk.g._kalmar_home = home

@@ -12,21 +12,10 @@ from typing import Any, Iterator
 import ckan.plugins.toolkit as tk
 
 from . import quality, requested_datasets
-from .search import answered_requests
-
-PAGE_SIZE = 1000
-
+from .search import all_datasets, answered_requests
 
 def visible_datasets(context: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    start = 0
-    while True:
-        result = tk.get_action("package_search")(dict(context), {
-            "q": "*:*", "include_private": True, "include_drafts": False, "rows": PAGE_SIZE,
-            "start": start, "sort": "name asc"})
-        yield from result["results"]
-        start += PAGE_SIZE
-        if start >= result["count"]:
-            return
+    return all_datasets(context, include_private=True, include_drafts=False)
 
 
 def _organizations() -> list[dict[str, Any]]:

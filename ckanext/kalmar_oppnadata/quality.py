@@ -1,11 +1,11 @@
-"""Metadata quality of a dataset, computed from its stored metadata (no network, so cheap at scale).
+"""Metadata quality of a dataset, computed from its stored metadata alone (no network requests).
 
 Modelled on the EU Metadata Quality Assessment (MQA) that data.europa.eu and Sveriges dataportal
 compute (data.europa.eu/mqa/methodology): five dimensions, the MQA's indicators and weights, plus four
 indicators of our own. Differences from the MQA, and why:
 
 * The MQA probes accessURL/downloadURL over HTTP (status 200); we score their presence (a portal upload
-  counts as reachable) so the score needs no network and stays cheap.
+  counts as reachable) so the score needs no network. (Its cost at 10,000 datasets is issue 12's benchmark.)
 * "Format/media type from a vocabulary" is scored for IANA-shaped media types, which our schema enforces.
 * "DCAT-AP compliance" is scored when the properties DCAT-AP-SE makes mandatory are present (the catalog
   itself is checked with SHACL by ``ckan kalmar validate-catalog``).

@@ -32,6 +32,21 @@ INDEXED_FIELDS: dict[str, str | None] = {
 }
 
 
+SEARCH_PAGE = 1000
+
+
+def all_datasets(context: dict[str, Any], **query: Any):
+    """Every dataset ``package_search`` gives the caller for ``query``, page by page, in a stable order."""
+    start = 0
+    while True:
+        result = tk.get_action("package_search")(
+            dict(context), {"q": "*:*", "sort": "name asc", **query, "rows": SEARCH_PAGE, "start": start})
+        yield from result["results"]
+        start += SEARCH_PAGE
+        if start >= result["count"]:
+            return
+
+
 def facet_field(field: str) -> str:
     return f"vocab_{field}"
 

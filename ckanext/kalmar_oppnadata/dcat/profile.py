@@ -16,7 +16,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.dcat.profiles import DCAT, DCT, FOAF, RDF, VCARD
 from ckanext.dcat.profiles.base import namespaces
 from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
-from ckanext.dcat.utils import catalog_uri, publisher_uri_organization_fallback
+from ckanext.dcat.utils import catalog_uri
 
 from .. import vocabularies
 from ..logic.validators import as_list
@@ -40,8 +40,7 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
     def graph_from_dataset(self, dataset_dict, dataset_ref):
         organization = self._organization(dataset_dict)
         view = mapping.for_export(
-            dataset_dict, organization, publisher_uri_organization_fallback,
-            contact_uri=f"{dataset_ref}#kontaktpunkt",
+            dataset_dict, organization, self._publisher_uri, contact_uri=f"{dataset_ref}#kontaktpunkt",
         )
         super().graph_from_dataset(view, dataset_ref)
         self._graph_license(view, dataset_ref)
@@ -88,6 +87,12 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
         carry theirs for DCAT-AP, this keeps the dataset's default when a distribution differs."""
         if view.get("license_url"):
             self.g.add((dataset_ref, DCT.license, URIRef(view["license_url"])))
+
+    def _publisher_uri(self, dataset_dict):
+        """From the organization already read (the plugin's IDCATURIGenerator gives other profiles the
+        same URI, but would read the organization again for every dataset)."""
+        organization = self._organization(dataset_dict)
+        return mapping.publisher_uri(organization, f"{catalog_uri().rstrip('/')}/organization/{organization['id']}")
 
     def _graph_publisher_se(self, dataset_ref):
         """DCAT-AP-SE: publishers are organizations (foaf:Organization as well as foaf:Agent)."""

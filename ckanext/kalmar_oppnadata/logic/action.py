@@ -97,10 +97,7 @@ def _tag_name(tag: Any) -> str:
     return tag["name"] if isinstance(tag, dict) else str(tag)
 
 
-@tk.side_effect_free
-@tk.chained_action
-def tag_list(up_func, context, data_dict):
-    tags = up_func(context, data_dict)
+def _visible_only(context: dict[str, Any], data_dict: dict[str, Any], tags: list[Any]) -> list[Any]:
     if data_dict.get("vocabulary_id"):
         return tags
     visible = _visible_tags(context)
@@ -109,20 +106,18 @@ def tag_list(up_func, context, data_dict):
 
 @tk.side_effect_free
 @tk.chained_action
+def tag_list(up_func, context, data_dict):
+    return _visible_only(context, data_dict, up_func(context, data_dict))
+
+
+@tk.side_effect_free
+@tk.chained_action
 def tag_search(up_func, context, data_dict):
-    result = up_func(context, data_dict)
-    if data_dict.get("vocabulary_id"):
-        return result
-    visible = _visible_tags(context)
-    tags = [t for t in result["results"] if _tag_name(t) in visible]
+    tags = _visible_only(context, data_dict, up_func(context, data_dict)["results"])
     return {"count": len(tags), "results": tags}
 
 
 @tk.side_effect_free
 @tk.chained_action
 def tag_autocomplete(up_func, context, data_dict):
-    names = up_func(context, data_dict)
-    if data_dict.get("vocabulary_id"):
-        return names
-    visible = _visible_tags(context)
-    return [n for n in names if n in visible]
+    return _visible_only(context, data_dict, up_func(context, data_dict))
