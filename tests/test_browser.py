@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -58,6 +59,7 @@ def portal():
     _ckan("db", "pending-migrations", "--apply", env=env)
     _ckan("search-index", "clear", env=env)
     _ckan("kalmar", "setup", env=env)
+    _ckan("jobs", "worker", "--burst", env=env)  # the demo's files: checked and loaded into the DataStore
     _ckan("user", "add", EDITOR[0], "email=redaktor@example.org", f"password={EDITOR[1]}", env=env)
     _ckan("user", "add", "browsertest-admin", "email=admin@example.org", "password=Admin-losen-1", env=env)
     _ckan("sysadmin", "add", "browsertest-admin", env=env)
@@ -225,10 +227,33 @@ def test_keyboard_reaches_every_form_field(page, portal):
     assert not missing, f"not reachable with Tab: {missing}"
 
 
+def _resource_page(portal, dataset: str) -> str:
+    shown = requests.get(f"{portal['url']}/api/3/action/package_show", params={"id": dataset}, timeout=30).json()
+    return f"/dataset/{dataset}/resource/{shown['result']['resources'][0]['id']}"
+
+
+def test_resource_page_api_box_offers_working_calls(page, portal):
+    """A developer on a table's resource page: the API box, its copy button, a printed call that works."""
+    page.goto(portal["url"] + _resource_page(portal, "demo-badplatser-kalmar"))
+    box = page.locator("#kalmar-api")
+    assert "I API:t" in box.inner_text()
+    call = box.locator("code.kalmar-api-call").first.inner_text()
+    assert call.startswith(portal["url"])  # the printed call is the portal's own address
+    assert requests.get(call, timeout=30).json()["result"]["records"]
+    button = box.get_by_role("button", name=re.compile("Kopiera anropet"))
+    assert button.count() >= 3
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    button.first.click()
+    page.wait_for_function("document.querySelector('#kalmar-api button').textContent.includes('Kopierat')")
+    assert page.evaluate("navigator.clipboard.readText()") == call
+    page.screenshot(path=str(SCREENSHOTS / "resource-api.png"), full_page=True)
+
+
 def test_no_serious_or_critical_accessibility_violations(page, portal):
     axe = axe_module.Axe()
     findings, serious = {}, []
-    for name, path in AXE_PAGES.items():
+    pages = {**AXE_PAGES, "resource": _resource_page(portal, "demo-badplatser-kalmar")}
+    for name, path in pages.items():
         page.goto(portal["url"] + path)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
         findings[name] = axe.run(page).response["violations"]
@@ -240,7 +265,7 @@ def test_no_serious_or_critical_accessibility_violations(page, portal):
 
     lines = ["# axe-core report", ""]
     for name, violations in findings.items():
-        lines.append(f"## {name} ({AXE_PAGES.get(name, '/dataset/new')})")
+        lines.append(f"## {name} ({pages.get(name, '/dataset/new')})")
         lines += [f"- **{v['impact']}** `{v['id']}`: {v['help']} ({len(v['nodes'])} elements: "
                   f"{', '.join(json.dumps(n['target']) for n in v['nodes'][:5])})" for v in violations] or ["- none"]
         lines.append("")

@@ -14,6 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri
 
+from .organizations import organization
 from .search import all_datasets
 
 FORMATS = {
@@ -28,14 +29,6 @@ def public_datasets(fq: str | None = None) -> Iterator[dict[str, Any]]:
     """All public, active datasets (optionally filtered), as an anonymous visitor finds them."""
     return all_datasets({"user": "", "ignore_auth": True}, fq=fq or "", fq_list=["-dataset_type:harvest"],
                         include_private=False, include_drafts=False, include_deleted=False)
-
-
-def _organization(id_or_name: str) -> dict[str, Any] | None:
-    try:
-        return tk.get_action("organization_show")(
-            {"ignore_auth": True}, {"id": id_or_name, "include_datasets": False, "include_users": False})
-    except tk.ObjectNotFound:
-        return None
 
 
 def _dates(datasets: list[dict[str, Any]]) -> dict[str, str]:
@@ -73,7 +66,7 @@ def portal_catalog(fmt: str) -> tuple[str, str]:
         "Öppna data från kommunerna och regionen i Kalmar län.",
         "description_en": "Open data from the municipalities and the region of Kalmar County, Sweden.",
         "homepage": tk.config.get("ckan.site_url"),
-        "publisher": _organization(tk.config.get("ckanext.kalmar_oppnadata.catalog_publisher")),
+        "publisher": organization(tk.config.get("ckanext.kalmar_oppnadata.catalog_publisher")),
     }
     return serialize(catalog, list(public_datasets()), fmt)
 

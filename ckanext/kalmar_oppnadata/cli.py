@@ -8,7 +8,7 @@ from rdflib import Graph
 
 import ckan.plugins.toolkit as tk
 
-from . import catalog, demo, organizations
+from . import catalog, demo, jobs, organizations
 from .dcat import validation
 
 __all__ = ["kalmar"]
@@ -77,3 +77,16 @@ def validate_catalog(organization: str | None, path: str | None):
         click.echo(f"{len(findings)} problem(s): Sveriges dataportal may reject this catalog.")
         sys.exit(1)
     click.echo("No problems found: the catalog follows DCAT-AP-SE 3.0.1 as checked.")
+
+
+@kalmar.command("queue-pending")
+def queue_pending():
+    """Queue the background work that is missing or stale (after Redis was unreachable, say).
+
+    Looks at every dataset, also private and draft ones: each CSV of a dataset that follows a
+    specification with no report for its current file is queued for checking, and each CSV or XLSX file
+    not loaded into the DataStore as it is now is queued for loading. Jobs already waiting are not queued
+    twice. The jobs worker then runs them.
+    """
+    seen, queued = jobs.queue_pending()
+    click.echo(f"{seen} dataset(s) looked at; {queued} job(s) queued.")

@@ -5,7 +5,9 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from . import identifiers, jobs, licenses, organizations, quality, requested_datasets, search, specifications, vocabularies
+from . import (identifiers, jobs, licenses, organizations, quality, requested_datasets, search, specifications,
+               vocabularies)
+from .tables import api as table_api
 
 __all__ = [
     "kalmar_organization_facts",
@@ -20,6 +22,7 @@ __all__ = [
     "kalmar_default_map_extent",
     "kalmar_validation_status",
     "kalmar_invalid_resources",
+    "kalmar_table_api",
     "kalmar_requested_dataset_choices",
     "kalmar_quality",
     "kalmar_organization_quality",
@@ -106,12 +109,8 @@ def kalmar_specifications() -> tuple[dict[str, Any], ...]:
 def kalmar_default_map_extent() -> str:
     """Where map search starts: the extent of the organization publishing the portal (the region)."""
     name = tk.config.get("ckanext.kalmar_oppnadata.catalog_publisher")
-    try:
-        org = tk.get_action("organization_show")(
-            {"ignore_auth": True}, {"id": name, "include_datasets": False, "include_users": False})
-    except tk.ObjectNotFound:
-        return ""
-    return org.get("spatial") or ""
+    org = organizations.organization(name) if name else None
+    return (org or {}).get("spatial") or ""
 
 
 def kalmar_validation_status(resource: dict[str, Any], dataset: dict[str, Any]) -> dict[str, Any] | None:
@@ -123,6 +122,12 @@ def kalmar_validation_status(resource: dict[str, Any], dataset: dict[str, Any]) 
     stale = jobs.needs_validation(resource, spec)
     return {"state": "pending" if stale else report["status"], "report": None if stale else report,
             "specification_name": spec["name"]}
+
+
+def kalmar_table_api(resource: dict[str, Any]) -> dict[str, Any] | None:
+    """The resource page's API box (see tables/api.py): None for files that are not tables."""
+    user = tk.current_user.name if tk.current_user.is_authenticated else ""
+    return table_api.box({"user": user}, resource)
 
 
 def kalmar_invalid_resources(dataset: dict[str, Any]) -> list[dict[str, Any]]:

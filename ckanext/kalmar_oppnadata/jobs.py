@@ -2,7 +2,11 @@
 
 A CSV resource of a dataset that conforms to a specification with a Table Schema is validated after it
 is created or its file changes. The report is stored on the resource (``validation_report``); only
-this job writes it (see the validator ``kalmar_validation_report``).
+this job writes it (see the validator ``kalmar_job_record``).
+
+Redis being unreachable never stops an editor from saving: the job is then not queued, and
+``ckan kalmar queue-pending`` (run by the stack at start, and by the operator after an outage)
+queues every check and load that is missing or stale.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from redis.exceptions import RedisError
 
 import ckan.plugins.toolkit as tk
 from ckan.lib import uploader
@@ -23,7 +28,7 @@ from . import file_validation, specifications
 from .logic.validators import as_list
 
 log = logging.getLogger(__name__)
-JOB_CONTEXT_FLAG = "kalmar_validation_job"
+JOB_CONTEXT_FLAG = "kalmar_background_job"
 
 
 def specification_for(dataset: dict[str, Any]) -> dict[str, Any] | None:
@@ -39,14 +44,19 @@ def is_csv(resource: dict[str, Any]) -> bool:
     return str(resource.get("format") or "").lower() == "csv" or resource.get("mimetype") == "text/csv"
 
 
-def report_of(resource: dict[str, Any]) -> dict[str, Any] | None:
-    report = resource.get("validation_report")
-    if isinstance(report, str) and report:
+def recorded(resource: dict[str, Any], field: str) -> dict[str, Any] | None:
+    """What a background job recorded on a resource (a JSON object, stored as text), or None."""
+    value = resource.get(field)
+    if isinstance(value, str) and value:
         try:
-            report = json.loads(report)
+            value = json.loads(value)
         except ValueError:
             return None
-    return report or None
+    return value or None
+
+
+def report_of(resource: dict[str, Any]) -> dict[str, Any] | None:
+    return recorded(resource, "validation_report")
 
 
 def needs_validation(resource: dict[str, Any], spec: dict[str, Any] | None) -> bool:
@@ -60,32 +70,64 @@ def needs_validation(resource: dict[str, Any], spec: dict[str, Any] | None) -> b
     return report.get("file_url") != resource.get("url")
 
 
-def enqueue_if_needed(context: dict[str, Any], dataset: dict[str, Any]) -> None:
-    """After a dataset or resource is saved: queue the resources whose report is missing or stale."""
+def enqueue_if_needed(context: dict[str, Any], dataset: dict[str, Any]) -> int:
+    """After a dataset or resource is saved: queue the resources whose report is missing or stale.
+
+    Returns how many checks are queued now. If Redis cannot be reached, nothing is queued and the save
+    goes on: the checks are picked up by ``queue_pending`` later.
+    """
     if context.get(JOB_CONTEXT_FLAG):
-        return
+        return 0
     spec = specification_for(dataset)
-    for resource in dataset.get("resources", []):
-        if resource.get("id") and needs_validation(resource, spec):
-            _enqueue_once(resource["id"], spec)
+    return sum(enqueue_once(validate_resource, f"kalmar-validate-{r['id']}",
+                            f"Validate {r['id']} against {spec['name']}")
+               for r in dataset.get("resources", []) if r.get("id") and needs_validation(r, spec))
 
 
-def _enqueue_once(resource_id: str, spec: dict[str, Any]) -> None:
-    """Queue the validation unless one for this resource is already waiting (saving a resource
-    triggers both the resource and the dataset hooks)."""
+def enqueue_once(function: Any, job_id: str, title: str, timeout: int = 300) -> int:
+    """Queue ``function(resource_id)`` (the id is the job id's last part) unless that job is already
+    waiting: saving a resource triggers both the resource and the dataset hooks. Returns 1 if queued now.
+
+    If Redis cannot be reached, nothing is queued and the save goes on: ``ckan kalmar queue-pending``
+    queues what is missing later."""
     from rq.exceptions import NoSuchJobError
     from rq.job import Job
 
     from ckan.lib import jobs as ckan_jobs
 
-    job_id = f"kalmar-validate-{resource_id}"
+    resource_id = job_id.split("-", 2)[2]
     try:
-        if Job.fetch(job_id, connection=ckan_jobs.get_queue().connection).get_status() in ("queued", "deferred"):
-            return
-    except NoSuchJobError:
-        pass
-    tk.enqueue_job(validate_resource, [resource_id], title=f"Validate {resource_id} against {spec['name']}",
-                   rq_kwargs={"timeout": 300, "job_id": job_id})
+        try:
+            if Job.fetch(job_id, connection=ckan_jobs.get_queue().connection).get_status() in ("queued", "deferred"):
+                return 0
+        except NoSuchJobError:
+            pass
+        tk.enqueue_job(function, [resource_id], title=title, rq_kwargs={"timeout": timeout, "job_id": job_id})
+    except RedisError as error:
+        log.warning("%s not queued (Redis unreachable: %s); 'ckan kalmar queue-pending' queues it later",
+                    title, error)
+        return 0
+    return 1
+
+
+def queue_pending() -> tuple[int, int]:
+    """Queue every file check and DataStore load that is missing or stale, in every dataset (also private
+    and draft ones). Returns (datasets looked at, jobs queued)."""
+    from .search import all_datasets
+    from .tables import loading
+
+    seen = queued = 0
+    for dataset in all_datasets(job_context(), include_private=True, include_drafts=True):
+        seen += 1
+        queued += enqueue_if_needed({}, dataset) + loading.enqueue_if_needed({}, dataset)
+    return seen, queued
+
+
+def job_context() -> dict[str, Any]:
+    """The context of the extension's background jobs: the site user, and the flag that lets only them
+    write what they record on a resource (reports, load status)."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"ignore_auth": True, "user": site_user["name"], JOB_CONTEXT_FLAG: True}
 
 
 def _public_address(url: str) -> bool:
@@ -100,9 +142,8 @@ def _public_address(url: str) -> bool:
     return all(ipaddress.ip_address(a).is_global for a in addresses)
 
 
-def read_file(resource: dict[str, Any]) -> bytes | None:
-    """The resource's bytes (at most MAX_BYTES + 1): from the portal's storage, or a public link."""
-    limit = file_validation.MAX_BYTES + 1
+def read_file(resource: dict[str, Any], limit: int = file_validation.MAX_BYTES + 1) -> bytes | None:
+    """The resource's bytes (at most ``limit``): from the portal's storage, or a public link."""
     if resource.get("url_type") == "upload":
         path = uploader.get_resource_uploader(resource).get_path(resource["id"])
         if isinstance(path, str) and os.path.isfile(path):
@@ -127,8 +168,7 @@ def read_file(resource: dict[str, Any]) -> bytes | None:
 
 def validate_resource(resource_id: str) -> None:
     """The job: validate one resource and store the report on it."""
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    context = {"ignore_auth": True, "user": site_user["name"], JOB_CONTEXT_FLAG: True}
+    context = job_context()
     try:
         resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
         dataset = tk.get_action("package_show")(dict(context), {"id": resource["package_id"]})

@@ -18,6 +18,21 @@ from .logic import validators
 
 DATA_FILE = "organizations.yaml"
 
+# What organization_show should leave out when only the organization's own fields are needed: each of
+# these costs a Solr query (dataset counts), which also makes saving a dataset depend on Solr twice.
+_OWN_FIELDS_ONLY = {"include_datasets": False, "include_dataset_count": False, "include_groups": False,
+                    "include_users": False, "include_followers": False}
+
+
+def organization(id_or_name: str) -> dict[str, Any] | None:
+    """An organization with all its own fields (scheming fields included), or None if there is none.
+
+    Reads the database only: no dataset counts, so no search query."""
+    try:
+        return tk.get_action("organization_show")({"ignore_auth": True}, {"id": id_or_name, **_OWN_FIELDS_ONLY})
+    except tk.ObjectNotFound:
+        return None
+
 # Fields the data file may set, with the validator that gives their stored (canonical) form,
 # so that file values and portal values are compared like for like.
 FIELDS: dict[str, Callable[[Any], Any]] = {
@@ -63,11 +78,8 @@ def sync_organizations(overwrite: bool = False) -> list[Change]:
     changes = []
     for wanted in load_organizations():
         context = {"user": site_user["name"], "ignore_auth": True}
-        try:
-            existing = tk.get_action("organization_show")(
-                dict(context), {"id": wanted["name"], "include_datasets": False, "include_users": False}
-            )
-        except tk.ObjectNotFound:
+        existing = organization(wanted["name"])
+        if existing is None:
             tk.get_action("organization_create")(dict(context), dict(wanted))
             changes.append(Change(wanted["name"], "created", sorted(set(wanted) - {"name"})))
             continue
@@ -105,14 +117,8 @@ DATASET_DEFAULTS: dict[str, tuple[str, ...]] = {
 
 def dataset_default(org_id: str, field: str) -> str:
     """The value ``field`` of a new dataset of organization ``org_id`` defaults to ('' if none)."""
-    if not org_id:
-        return ""
-    try:
-        org = tk.get_action("organization_show")(
-            {"ignore_auth": True}, {"id": org_id, "include_datasets": False, "include_users": False,
-                                    "include_extras": True}
-        )
-    except tk.ObjectNotFound:
+    org = organization(org_id) if org_id else None
+    if org is None:
         return ""
     for source in DATASET_DEFAULTS[field]:
         if org.get(source):

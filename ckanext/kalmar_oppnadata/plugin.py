@@ -11,7 +11,8 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATURIGenerator
 
-from . import jobs, licenses, resource_views, search, uploads
+from . import jobs, licenses, organizations, resource_views, search, uploads
+from .tables import loading
 from .dcat import mapping
 
 
@@ -49,24 +50,29 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
         uploads.forget_stale_checksum(current, resource)
 
     def after_resource_create(self, context, resource):
-        self._validate_later(context, resource["package_id"])
+        self._queue_later(context, resource["package_id"])
 
     def after_resource_update(self, context, resource):
-        self._validate_later(context, resource["package_id"])
+        self._queue_later(context, resource["package_id"])
 
-    def _validate_later(self, context, dataset_id):
+    def _queue_later(self, context, dataset_id):
         dataset = tk.get_action("package_show")({"ignore_auth": True}, {"id": dataset_id})
+        self._queue_jobs(context, dataset)
+
+    def _queue_jobs(self, context, dataset):
+        """Check files against the dataset's specification; load table files into the DataStore."""
         jobs.enqueue_if_needed(context, dataset)
+        loading.enqueue_if_needed(context, dataset)
 
     # IPackageController
     def before_dataset_index(self, pkg_dict):
         return search.index_extent(search.index_vocabularies(pkg_dict))
 
     def after_dataset_create(self, context, pkg_dict):
-        jobs.enqueue_if_needed(context, pkg_dict)
+        self._queue_jobs(context, pkg_dict)
 
     def after_dataset_update(self, context, pkg_dict):
-        jobs.enqueue_if_needed(context, pkg_dict)
+        self._queue_jobs(context, pkg_dict)
 
     def after_dataset_search(self, search_results, search_params):
         return search.label_facets(search_results)
@@ -81,15 +87,9 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
     # IDCATURIGenerator: the publisher URI by which Sveriges dataportal merges an organization,
     # for every ckanext-dcat profile (ours and the EU ones when asked for with ?profiles=).
     def publisher_uri(self, dataset_dict, default_uri):
-        org = dataset_dict.get("organization") or {}
-        if not org.get("id"):
-            return None
-        try:
-            org = tk.get_action("organization_show")(
-                {"ignore_auth": True}, {"id": org["id"], "include_datasets": False, "include_users": False})
-        except tk.ObjectNotFound:
-            return None
-        return mapping.publisher_uri(org, default_uri) if default_uri else None
+        org_id = (dataset_dict.get("organization") or {}).get("id")
+        org = organizations.organization(org_id) if org_id else None
+        return mapping.publisher_uri(org, default_uri) if org and default_uri else None
 
     # IResourceView: uploaded CSVs with coordinates on a map (see resource_views.py)
     def info(self):

@@ -10,10 +10,11 @@ import ckan.plugins.toolkit as tk
 from . import catalog, health, overview, requested_datasets, search, specifications, vocabularies
 
 __all__ = ["catalog_pages", "organization_pages", "agenda2030_pages", "specification_pages", "overview_pages",
-           "monitoring"]
+           "monitoring", "request_guard"]
 
 catalog_pages = Blueprint("kalmar_catalog", __name__)
 monitoring = Blueprint("kalmar_monitoring", __name__)
+request_guard = Blueprint("kalmar_request_guard", __name__)
 specification_pages = Blueprint("kalmar_specifications", __name__)
 overview_pages = Blueprint("kalmar_overview", __name__)
 organization_pages = Blueprint("kalmar_organization", __name__)
@@ -38,6 +39,14 @@ def catalog_links(org: dict[str, Any]) -> dict[str, str]:
         fmt: tk.url_for("kalmar_organization.catalog", id=org["name"], _format=fmt, _external=True)
         for fmt in ("rdf", "ttl", "jsonld")
     }
+
+
+@request_guard.before_app_request
+def refuse_nul_in_address():
+    """A NUL character is never part of an address of this portal. PostgreSQL refuses it in text, so
+    without this check CKAN's own pages (/dataset/%00) would answer with a server error."""
+    if "\x00" in tk.request.path or b"%00" in tk.request.query_string:
+        tk.abort(400, tk._("The address contains a NUL character"))
 
 
 @monitoring.route("/health")

@@ -2,7 +2,8 @@
 
 ``for_export`` gives the EU steps what they need to produce DCAT-AP-SE: language maps for free text,
 a URI for the contact point, the publisher as an agent with its dataportal.se URI, spatial coverage as
-a Geonames URI plus a bbox/centroid location, IANA media types. ``from_import`` maps a parsed dict back
+a Geonames URI plus a bbox/centroid location, IANA media types, and for a table in the DataStore the
+API that serves it as a ``dcat:accessService`` DataService. ``from_import`` maps a parsed dict back
 to our schema. Pure functions over dicts (organizations are looked up by the caller).
 """
 from __future__ import annotations
@@ -55,7 +56,26 @@ def wkt_bbox(geometry_text: str) -> tuple[str, str]:
     return bbox, f"POINT({centroid.x} {centroid.y})"
 
 
-def _resource_for_export(resource: dict[str, Any], dataset_license_url: str | None) -> dict[str, Any]:
+def _data_service(resource: dict[str, Any], license_url: str | None, dataset_uri: str,
+                  endpoint: dict[str, str]) -> dict[str, Any]:
+    """The DataStore API serving a table resource (DCAT-AP-SE's way to describe an API). The EU step
+    writes the URI-valued properties; the language-tagged title and description are the Swedish step's."""
+    name = resource.get("name") or resource.get("url", "").rsplit("/", 1)[-1]
+    return {"uri": endpoint["uri"],
+            "endpoint_url": [endpoint["endpoint_url"]],
+            "endpoint_description": endpoint["endpoint_description"],
+            "serves_dataset": [dataset_uri] if dataset_uri else [],
+            "license": license_url,
+            "title_translated": {"sv": f"API för {name} (CKAN DataStore)", "en": f"API for {name} (CKAN DataStore)"},
+            "description_translated": {
+                "sv": "Tabellen i CKAN:s DataStore: sök, filtrera och hämta rader med datastore_search, "
+                      "eller fråga med SQL via datastore_search_sql.",
+                "en": "The table in CKAN's DataStore: search, filter and fetch rows with datastore_search, "
+                      "or query it with SQL through datastore_search_sql."}}
+
+
+def _resource_for_export(resource: dict[str, Any], dataset_license_url: str | None, dataset_uri: str = "",
+                         endpoint_for: Callable[[dict[str, Any]], dict[str, str]] | None = None) -> dict[str, Any]:
     view = dict(resource)
     view["name_translated"] = language_map(resource.get("name") or resource.get("url", "").rsplit("/", 1)[-1])
     if resource.get("description"):
@@ -76,12 +96,18 @@ def _resource_for_export(resource: dict[str, Any], dataset_license_url: str | No
         # A file in the portal: downloadable, and that address is also how it is accessed.
         view["download_url"] = view["access_url"] = resource.get("url")
     view["conforms_to"] = as_list(resource.get("conforms_to"))
+    view.pop("access_services", None)
+    if resource.get("datastore_active") and endpoint_for:
+        view["access_services"] = [_data_service(resource, view["license"], dataset_uri, endpoint_for(resource))]
     return view
 
 
 def for_export(dataset: dict[str, Any], organization: dict[str, Any] | None,
-               publisher_uri_for: Callable[[dict[str, Any]], str], contact_uri: str) -> dict[str, Any]:
-    """The dataset as ckanext-dcat's EU DCAT-AP 3 steps should see it to produce DCAT-AP-SE."""
+               publisher_uri_for: Callable[[dict[str, Any]], str], contact_uri: str, dataset_uri: str = "",
+               endpoint_for: Callable[[dict[str, Any]], dict[str, str]] | None = None) -> dict[str, Any]:
+    """The dataset as ckanext-dcat's EU DCAT-AP 3 steps should see it to produce DCAT-AP-SE.
+
+    ``endpoint_for(resource)`` gives the DataStore endpoint of a table resource (see tables/api.py)."""
     view = dict(dataset)
     view["title_translated"] = language_map(dataset.get("title"), dataset.get("title_en"))
     view["notes_translated"] = language_map(dataset.get("notes"), dataset.get("notes_en"))
@@ -110,7 +136,7 @@ def for_export(dataset: dict[str, Any], organization: dict[str, Any] | None,
 
     for field in ("theme", "language", "conforms_to", "applicable_legislation"):
         view[field] = as_list(dataset.get(field))
-    view["resources"] = [_resource_for_export(r, dataset.get("license_url"))
+    view["resources"] = [_resource_for_export(r, dataset.get("license_url"), dataset_uri, endpoint_for)
                          for r in dataset.get("resources", [])]
     return view
 

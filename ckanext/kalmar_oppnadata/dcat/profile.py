@@ -7,6 +7,7 @@ dcterms:subject, and the catalog as DCAT-AP-SE requires it (publisher, CC0 licen
 """
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -18,7 +19,8 @@ from ckanext.dcat.profiles.base import namespaces
 from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
 from ckanext.dcat.utils import catalog_uri
 
-from .. import vocabularies
+from .. import organizations, vocabularies
+from ..tables import api as table_api
 from ..logic.validators import as_list
 from . import mapping
 
@@ -41,12 +43,14 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
         organization = self._organization(dataset_dict)
         view = mapping.for_export(
             dataset_dict, organization, self._publisher_uri, contact_uri=f"{dataset_ref}#kontaktpunkt",
+            dataset_uri=str(dataset_ref), endpoint_for=table_api.data_service,
         )
         super().graph_from_dataset(view, dataset_ref)
         self._graph_license(view, dataset_ref)
         self._graph_publisher_se(dataset_ref)
         self._graph_contact_se(view, dataset_ref)
         self._graph_goals(view, dataset_ref)
+        self._graph_data_services_se(view)
 
     def graph_from_catalog(self, catalog_dict, catalog_ref):
         self._graph_catalog_se(catalog_dict or {}, catalog_ref)
@@ -73,13 +77,7 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
         if not org_id:
             return None
         if org_id not in self._organizations:
-            try:
-                self._organizations[org_id] = tk.get_action("organization_show")(
-                    {"ignore_auth": True},
-                    {"id": org_id, "include_datasets": False, "include_users": False},
-                )
-            except tk.ObjectNotFound:
-                self._organizations[org_id] = None
+            self._organizations[org_id] = organizations.organization(org_id)
         return self._organizations[org_id]
 
     def _graph_license(self, view, dataset_ref):
@@ -113,6 +111,20 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
             concept = sdg.get(code)
             if concept and concept.exact_match:
                 self.g.add((dataset_ref, DCT.subject, URIRef(concept.exact_match[0])))
+
+    def _graph_data_services_se(self, view):
+        """The DataStore API of each table distribution: its title and description, language-tagged."""
+        for resource in view.get("resources", []):
+            services = resource.get("access_services") or []
+            if isinstance(services, str):  # the EU step stores back what it wrote, as JSON
+                services = json.loads(services)
+            for service in services:
+                if not service.get("uri"):
+                    continue
+                node = URIRef(service["uri"])
+                for key, predicate in (("title_translated", DCT.title), ("description_translated", DCT.description)):
+                    for lang, text in (service.get(key) or {}).items():
+                        self.g.add((node, predicate, Literal(text, lang=lang)))
 
     # ------------------------------------------------------------------------------- parse steps
     def _parse_goals(self, dataset_dict, dataset_ref):

@@ -6,7 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from .. import agenda2030, overview, quality, specifications
-from .validators import as_list
+from . import schema
 
 __all__ = [
     "agenda2030_summary",
@@ -36,8 +36,8 @@ def agenda2030_summary(context: dict[str, Any], data_dict: dict[str, Any]) -> di
 def agenda2030_goal_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     """One goal (``id``: 1–17 or its UN URI), its datasets and the organizations contributing to it."""
     tk.check_access("agenda2030_goal_show", context, data_dict)
-    goal = tk.get_or_bust(data_dict, "id")
-    return agenda2030.goal(context, goal)
+    data = schema.validate(data_dict, schema.by_id(), context)
+    return agenda2030.goal(context, data["id"])
 
 
 @tk.side_effect_free
@@ -47,7 +47,8 @@ def agenda2030_suggest(context: dict[str, Any], data_dict: dict[str, Any]) -> di
     ``conforms_to``: one or more specification URIs (a list or comma-separated).
     """
     tk.check_access("agenda2030_suggest", context, data_dict)
-    return specifications.suggestions(str(u) for u in as_list(data_dict.get("conforms_to")))
+    data = schema.validate(data_dict, schema.suggest(), context)
+    return specifications.suggestions(data.get("conforms_to", []))
 
 
 @tk.side_effect_free
@@ -61,7 +62,7 @@ def specification_list(context: dict[str, Any], data_dict: dict[str, Any]) -> li
 def specification_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     """One specification of the register, by ``uri``."""
     tk.check_access("specification_show", context, data_dict)
-    spec = specifications.get(tk.get_or_bust(data_dict, "uri"))
+    spec = specifications.get(schema.validate(data_dict, schema.by_uri(), context)["uri"])
     if spec is None:
         raise tk.ObjectNotFound(tk._("No specification with that URI in the register"))
     return dict(spec)
@@ -79,7 +80,8 @@ def overview_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[st
 def quality_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     """The metadata quality score of one dataset (``id``), with every indicator and what to improve."""
     tk.check_access("quality_show", context, data_dict)
-    dataset = tk.get_action("package_show")(dict(context), {"id": tk.get_or_bust(data_dict, "id")})
+    data = schema.validate(data_dict, schema.by_id(), context)
+    dataset = tk.get_action("package_show")(dict(context), {"id": data["id"]})
     return quality.score(dataset)
 
 
@@ -97,6 +99,12 @@ def _tag_name(tag: Any) -> str:
     return tag["name"] if isinstance(tag, dict) else str(tag)
 
 
+def _checked(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """CKAN's tag actions fail with a server error on a search text that is not text; refuse it first."""
+    checked = schema.validate(data_dict, schema.tag_query(), context)
+    return {**data_dict, **{k: v for k, v in checked.items() if k in ("q", "query", "vocabulary_id")}}
+
+
 def _visible_only(context: dict[str, Any], data_dict: dict[str, Any], tags: list[Any]) -> list[Any]:
     if data_dict.get("vocabulary_id"):
         return tags
@@ -107,17 +115,17 @@ def _visible_only(context: dict[str, Any], data_dict: dict[str, Any], tags: list
 @tk.side_effect_free
 @tk.chained_action
 def tag_list(up_func, context, data_dict):
-    return _visible_only(context, data_dict, up_func(context, data_dict))
+    return _visible_only(context, data_dict, up_func(context, _checked(context, data_dict)))
 
 
 @tk.side_effect_free
 @tk.chained_action
 def tag_search(up_func, context, data_dict):
-    tags = _visible_only(context, data_dict, up_func(context, data_dict)["results"])
+    tags = _visible_only(context, data_dict, up_func(context, _checked(context, data_dict))["results"])
     return {"count": len(tags), "results": tags}
 
 
 @tk.side_effect_free
 @tk.chained_action
 def tag_autocomplete(up_func, context, data_dict):
-    return _visible_only(context, data_dict, up_func(context, data_dict))
+    return _visible_only(context, data_dict, up_func(context, _checked(context, data_dict)))

@@ -41,7 +41,7 @@ __all__ = [
     "kalmar_classification_gate",
     "kalmar_applicable_legislation",
     "kalmar_list_output",
-    "kalmar_validation_report",
+    "kalmar_job_record",
     "kalmar_requested_datasets",
     "kalmar_json_output",
 ]
@@ -398,16 +398,18 @@ def kalmar_list_output(value: Any) -> list[Any]:
     return as_list(value)
 
 
-def kalmar_validation_report(key, data, errors, context):
-    """Only the validation job writes a resource's validation report; any other save keeps the stored one
-    (so a report can never be forged through the API or the form)."""
-    if context.get("kalmar_validation_job"):
+def kalmar_job_record(key, data, errors, context):
+    """A field only the extension's background jobs write (a file's validation report, its DataStore load
+    status); any other save keeps the stored value, so it can never be forged through the API or the form."""
+    from ..jobs import JOB_CONTEXT_FLAG
+
+    if context.get(JOB_CONTEXT_FLAG):
         return
     import ckan.model as model
 
     resource_id = data.get(_sibling(key, "id"))
     resource = model.Resource.get(resource_id) if resource_id and not _empty(resource_id) else None
-    data[key] = (resource.extras or {}).get("validation_report", "") if resource else ""
+    data[key] = (resource.extras or {}).get(key[-1], "") if resource else ""
 
 
 def kalmar_json_output(value: Any) -> Any:

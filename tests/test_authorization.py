@@ -1,0 +1,114 @@
+"""Who may call what the extension adds: every action and every page, for each kind of user, and the
+operator's commands, which exist only on the command line.
+
+The lists below are checked against what the plugin registers, so a new action or page cannot be added
+without deciding (here) who may use it.
+"""
+from __future__ import annotations
+
+import pytest
+
+import ckan.model as model
+from ckan.cli.cli import ckan as ckan_cli
+
+from ckanext.kalmar_oppnadata import cli as kalmar_cli
+from ckanext.kalmar_oppnadata.logic import action, auth
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+BADPLATSER = "https://dataportal.se/specifications/badplatser/1.0"
+
+# Every action of the extension: the arguments of a valid call. All read public registers or count
+# what the caller may see, so every kind of user may call them (tested in test_leaks.py that the answer
+# holds only what the caller may see).
+ACTIONS = {
+    "agenda2030_summary": {},
+    "agenda2030_goal_show": {"id": "6"},
+    "agenda2030_suggest": {"conforms_to": [BADPLATSER]},
+    "specification_list": {},
+    "specification_show": {"uri": BADPLATSER},
+    "overview_show": {},
+    "quality_show": {"id": "publik"},
+    "tag_list": {},
+    "tag_search": {"query": "bad"},
+    "tag_autocomplete": {"q": "bad"},
+}
+
+# Every page of the extension (rule → an address of it) and who may see it: everyone.
+PAGES = {
+    "/health": "/health",
+    "/catalog.<_format>": "/catalog.ttl",
+    "/organization/<id>/psidata": "/organization/kalmar-kommun/psidata",
+    "/organization/<id>/catalog.<_format>": "/organization/kalmar-kommun/catalog.rdf",
+    "/agenda2030": "/agenda2030",
+    "/agenda2030/<goal>": "/agenda2030/6",
+    "/specifikationer": "/specifikationer",
+    "/oversikt": "/oversikt",
+    "/oversikt.csv": "/oversikt.csv",
+}
+
+# What the region's operator does from the command line only, and must not be reachable over HTTP.
+CLI_ONLY = {"setup", "validate-catalog", "queue-pending"}
+
+USERS = ["anonymous", "editor of another organization", "editor of the organization", "sysadmin"]
+
+
+@pytest.fixture
+def portal(api, sysadmin_with_token, user_factory, api_token_factory):
+    admin = sysadmin_with_token["token"]
+    for name in ("kalmar-kommun", "nybro-kommun"):
+        api("organization_create", token=admin, name=name, title=name.title(), email=f"oppnadata@{name}.se")
+    api("package_create", token=admin, name="publik", title="Publik badplats", owner_org="kalmar-kommun",
+        notes="x", private=False, classification_confirmed=True, conforms_to=[BADPLATSER],
+        tags=[{"name": "bad"}])
+    tokens = {"anonymous": None, "sysadmin": admin}
+    for who, org in (("editor of the organization", "kalmar-kommun"),
+                     ("editor of another organization", "nybro-kommun")):
+        user = user_factory()
+        api("organization_member_create", token=admin, id=org, username=user["name"], role="editor")
+        tokens[who] = api_token_factory(user=user["id"])["token"]
+    return tokens
+
+
+def test_the_lists_cover_everything_the_plugin_registers(app):
+    assert set(action.__all__) == set(ACTIONS)
+    # Every action but CKAN's chained tag actions has its own auth function.
+    assert set(auth.__all__) == set(ACTIONS) - {"tag_list", "tag_search", "tag_autocomplete"}
+    ours = {rule.rule for rule in app.flask_app.url_map.iter_rules()
+            if rule.endpoint.startswith("kalmar_")}
+    ours.discard("/kalmar_oppnadata/<path:filename>")  # static files of the extension
+    assert ours == set(PAGES)
+    assert set(kalmar_cli.kalmar.commands) == CLI_ONLY
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_every_action_and_page_answers_each_kind_of_user(app, portal, who):
+    headers = {"Authorization": portal[who]} if portal[who] else {}
+    for name, data in ACTIONS.items():
+        response = app.post(f"/api/3/action/{name}", json=data, headers=headers)
+        assert response.status_code == 200, (name, who, response.body[:300])
+        assert response.json["success"] is True
+    for rule, path in PAGES.items():
+        assert app.get(path, headers=headers).status_code == 200, (path, who)
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_operator_commands_are_not_reachable_over_http(app, portal, who):
+    headers = {"Authorization": portal[who]} if portal[who] else {}
+    organizations = model.Session.query(model.Group).count()
+    for command in CLI_ONLY:
+        for name in (command, command.replace("-", "_"), f"kalmar_{command.replace('-', '_')}"):
+            response = app.post(f"/api/3/action/{name}", json={}, headers=headers)
+            assert response.status_code == 400, (name, response.status_code)
+            assert f"Action name not known: {name}" in response.body
+        for path in (f"/kalmar/{command}", f"/{command}"):
+            assert app.post(path, headers=headers).status_code in (404, 405), path
+    # The validation job's function is not an action either: reports are written only by the worker.
+    assert app.post("/api/3/action/validate_resource", json={"id": "x"}, headers=headers).status_code == 400
+    assert model.Session.query(model.Group).count() == organizations
+
+
+def test_operator_commands_work_from_the_command_line(cli, portal):
+    result = cli.invoke(ckan_cli, ["kalmar", "queue-pending"])
+    assert result.exit_code == 0, result.output
+    assert "1 dataset(s) looked at" in result.output

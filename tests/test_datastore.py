@@ -1,0 +1,243 @@
+"""Every table becomes an API: uploaded CSV/XLSX files are loaded into CKAN's DataStore (real PostgreSQL)
+by a real RQ worker, queryable with datastore_search and datastore_search_sql, previewed, described by
+an API box on the resource page and as a dcat:DataService in the catalog."""
+from __future__ import annotations
+
+import datetime
+import html
+import io
+import json
+import re
+from importlib import resources
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF
+
+import ckan.model as model
+from ckan.cli.cli import ckan as ckan_cli
+import ckan.plugins.toolkit as tk
+
+from ckanext.kalmar_oppnadata import jobs
+from ckanext.kalmar_oppnadata.dcat import validation
+
+from .test_specifications import BADPLATSER, run_worker, upload
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues",
+                                     "clean_datastore_tables", "with_test_worker")
+
+DEMO = resources.files("ckanext.kalmar_oppnadata").joinpath("data", "demo")
+SWEDISH = ("kommunkod;kommun;andel;antal;datum;tidpunkt\n"
+           "0880;Kalmar;3,5;1 200;2024-06-01;2024-06-01 08:30\n"
+           "0881;Nybro;12,25;87;2024-06-02;2024-06-02 17:05:10\n"
+           "0860;Hultsfred;;5;;\n"
+           "0861;Mönsterås;1,0;3;2024-06-03;2024-06-03 10:00\n")
+
+
+@pytest.fixture
+def clean_datastore_tables():
+    """An empty DataStore database (CKAN's own DataStore test helpers)."""
+    from ckanext.datastore.tests import helpers
+
+    engine = helpers.db.get_write_engine()
+    helpers.clear_db(helpers.orm.scoped_session(helpers.orm.sessionmaker(bind=engine)))
+
+
+@pytest.fixture
+def token(api, sysadmin_with_token):
+    token = sysadmin_with_token["token"]
+    api("organization_create", token=token, name="kalmar-kommun", title="Kalmar kommun", email="oppnadata@kalmar.se")
+    return token
+
+
+def dataset(api, token, name, **extra):
+    data = {"name": name, "title": name.title(), "notes": "x", "owner_org": "kalmar-kommun",
+            "classification_confirmed": True, "private": False, **extra}
+    return api("package_create", token=token, **data)["result"]
+
+
+def search(api, token=None, status=200, **data):
+    return api("datastore_search", token=token, status=status, **data)
+
+
+def load_status(api, token, resource_id):
+    return api("resource_show", token=token, id=resource_id)["result"].get("datastore_load")
+
+
+def test_uploaded_badplatser_csv_becomes_queryable(app, api, cli, token):
+    ds = dataset(api, token, "badplatser", conforms_to=[BADPLATSER])
+    resource = upload(app, token, ds["id"], DEMO.joinpath("badplatser-kalmar.csv").read_bytes())
+    page = app.get(f"/dataset/badplatser/resource/{resource['id']}").body
+    assert "Läses in i API:t" in page  # queued, not yet loaded
+    run_worker(cli)
+
+    found = search(api, resource_id=resource["id"], filters={"name": "Exempelbadet Norra"})["result"]
+    assert found["total"] == 1
+    record = found["records"][0]
+    assert record["place_id"] == "demo-kalmar-1" and float(record["latitude"]) == pytest.approx(56.679)
+    types = {f["id"]: f["type"] for f in found["fields"]}
+    assert types["latitude"] == "numeric" and types["name"] == "text" and types["updated"] == "date"
+    status = load_status(api, token, resource["id"])
+    assert status["status"] == "complete" and status["rows"] == len(
+        DEMO.joinpath("badplatser-kalmar.csv").read_text().strip().splitlines()) - 1
+    assert api("resource_show", id=resource["id"])["result"]["datastore_active"] is True
+
+    sql = f'SELECT name FROM "{resource["id"]}" WHERE latitude > 56.67'
+    assert [r["name"] for r in api("datastore_search_sql", sql=sql)["result"]["records"]] == ["Exempelbadet Norra"]
+
+
+def test_the_api_box_calls_work_as_printed(app, api, cli, token):
+    ds = dataset(api, token, "badplatser", conforms_to=[BADPLATSER])
+    resource = upload(app, token, ds["id"], DEMO.joinpath("badplatser-kalmar.csv").read_bytes())
+    run_worker(cli)
+    page = app.get(f"/dataset/badplatser/resource/{resource['id']}").body
+    assert "API" in page and "datastore_search" in page
+    # The preview (CKAN's data table view) is created once the table is loaded.
+    views = api("resource_view_list", id=resource["id"])["result"]
+    assert "datatables_view" in {v["view_type"] for v in views}
+    box = page[page.index('id="kalmar-api"'):]
+    box = box[:box.index("</section>")]
+    printed = [html.unescape(u) for u in re.findall(r'<code class="kalmar-api-call">([^<]+)</code>', box)]
+    calls = [u for u in printed if u.startswith(tk.config["ckan.site_url"])]
+    assert len(calls) >= 3, box
+    for url in calls:
+        response = app.get(url.replace(tk.config["ckan.site_url"], ""))
+        assert response.status_code == 200, (url, response.body[:300])
+        if "/api/3/action/" in url:
+            assert response.json["success"] is True and response.json["result"]["records"], url
+        else:
+            assert "Exempelbadet Norra" in response.body, url
+    assert any("filters=" in u for u in calls)  # an example filtered by a column
+
+
+def test_swedish_numbers_dates_and_codes_keep_their_meaning(app, api, cli, token):
+    ds = dataset(api, token, "kommuner")
+    resource = upload(app, token, ds["id"], SWEDISH.encode("cp1252"), filename="kommuner.csv")
+    run_worker(cli)
+    result = search(api, resource_id=resource["id"], sort="kommunkod")["result"]
+    types = {f["id"]: f["type"] for f in result["fields"] if f["id"] != "_id"}
+    assert types == {"kommunkod": "text", "kommun": "text", "andel": "numeric", "antal": "int4",
+                     "datum": "date", "tidpunkt": "timestamp"}
+    rows = {r["kommunkod"]: r for r in result["records"]}
+    assert set(rows) == {"0860", "0861", "0880", "0881"}  # the leading zero is kept
+    assert rows["0861"]["kommun"] == "Mönsterås"  # read as Windows-1252
+    assert float(rows["0880"]["andel"]) == 3.5 and rows["0880"]["antal"] == 1200
+    assert rows["0881"]["datum"].startswith("2024-06-02")
+    assert rows["0881"]["tidpunkt"].startswith("2024-06-02T17:05:10")
+    assert rows["0860"]["andel"] is None
+    assert load_status(api, token, resource["id"])["encoding"] == "cp1252"
+
+
+def test_xlsx_workbooks_are_loaded(app, api, cli, token):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["kommunkod", "namn", "invånare", "datum"])
+    sheet.append(["0880", "Kalmar", 72000, datetime.date(2024, 1, 1)])
+    sheet.append(["0882", "Oskarshamn", 27000, datetime.date(2024, 1, 1)])
+    data = io.BytesIO()
+    workbook.save(data)
+    ds = dataset(api, token, "invanare")
+    resource = upload(app, token, ds["id"], data.getvalue(), filename="invanare.xlsx")
+    assert resource["format"].lower() == "xlsx"
+    run_worker(cli)
+    result = search(api, resource_id=resource["id"], filters={"kommunkod": "0882"})["result"]
+    assert [(r["namn"], r["invånare"]) for r in result["records"]] == [("Oskarshamn", 27000)]
+
+
+def test_reupload_reloads_the_table(app, api, cli, token):
+    ds = dataset(api, token, "kommuner")
+    resource = upload(app, token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
+    run_worker(cli)
+    assert search(api, resource_id=resource["id"])["result"]["total"] == 4
+    upload(app, token, ds["id"], b"kommunkod;kommun\n0885;Borgholm\n", filename="kommuner.csv",
+           resource_id=resource["id"])
+    run_worker(cli)
+    result = search(api, resource_id=resource["id"])["result"]
+    assert [r["kommun"] for r in result["records"]] == ["Borgholm"]
+    assert {f["id"] for f in result["fields"]} == {"_id", "kommunkod", "kommun"}
+
+
+def test_private_tables_are_not_readable_by_others(app, api, cli, token, user_factory, api_token_factory):
+    ds = dataset(api, token, "hemlig", private=True)
+    resource = upload(app, token, ds["id"], SWEDISH.encode(), filename="hemlig.csv")
+    run_worker(cli)
+    assert search(api, token=token, resource_id=resource["id"])["result"]["total"] == 4
+    outsider = api_token_factory(user=user_factory()["id"])["token"]
+    for who in (None, outsider):
+        search(api, token=who, resource_id=resource["id"], status=403)
+        api("datastore_search_sql", token=who, sql=f'SELECT * FROM "{resource["id"]}"', status=403)
+        assert app.get(f"/datastore/dump/{resource['id']}",
+                       headers={"Authorization": who} if who else {}).status_code in (403, 404)
+
+
+def test_a_file_that_fails_to_load_says_why_and_leaves_no_table(app, api, cli, token):
+    ds = dataset(api, token, "trasig")
+    resource = upload(app, token, ds["id"], b"\x00\x01\x02binary\x00" * 100, filename="trasig.csv")
+    run_worker(cli)
+    status = load_status(api, token, resource["id"])
+    assert status["status"] == "error" and status["message"] == "Filen är inte en textfil (CSV)."
+    search(api, resource_id=resource["id"], status=404)
+    page = app.get(f"/dataset/trasig/resource/{resource['id']}").body
+    assert "Kunde inte läsas in i API:t" in page and "Filen är inte en textfil (CSV)." in page
+
+
+def test_an_interrupted_load_is_shown_and_queued_again(app, api, cli, token):
+    ds = dataset(api, token, "kommuner")
+    resource = upload(app, token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
+    run_worker(cli)
+    # A job that died while loading: its 'loading' status is long overdue.
+    long_ago = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=3)).isoformat()
+    tk.get_action("resource_patch")(jobs.job_context(), {"id": resource["id"], "datastore_load": json.dumps(
+        {"status": "loading", "started_at": long_ago})})
+    model.Session.remove()
+    assert "Inläsningen avbröts" in app.get(f"/dataset/kommuner/resource/{resource['id']}").body
+    result = cli.invoke(ckan_cli, ["kalmar", "queue-pending"])
+    assert result.exit_code == 0 and "1 job(s) queued" in result.output, result.output
+    run_worker(cli)
+    assert load_status(api, token, resource["id"])["status"] == "complete"
+
+
+def test_load_status_cannot_be_forged_through_the_api(app, api, cli, token):
+    ds = dataset(api, token, "kommuner")
+    resource = upload(app, token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
+    run_worker(cli)
+    api("resource_patch", token=token, id=resource["id"], datastore_load=json.dumps({"status": "error"}))
+    assert load_status(api, token, resource["id"])["status"] == "complete"
+
+
+def test_catalog_describes_the_datastore_api_as_a_data_service(app, api, cli, token):
+    api("organization_create", token=token, name="region-kalmar-lan", title="Region Kalmar län",
+        dcat_type="http://purl.org/adms/publishertype/RegionalAuthority", email="region@example.org")
+    ds = dataset(api, token, "badplatser", conforms_to=[BADPLATSER], contact_email="fritid@kalmar.se")
+    resource = upload(app, token, ds["id"], DEMO.joinpath("badplatser-kalmar.csv").read_bytes())
+    run_worker(cli)
+    graph = Graph().parse(data=app.get("/catalog.ttl").body, format="turtle")
+    services = list(graph.objects(None, DCAT.accessService))
+    assert len(services) == 1
+    service = services[0]
+    assert (service, RDF.type, DCAT.DataService) in graph
+    endpoint = f"{tk.config['ckan.site_url']}/api/3/action/datastore_search"
+    assert (service, DCAT.endpointURL, URIRef(endpoint)) in graph
+    assert str(service) == f"{tk.config['ckan.site_url']}/dataset/{ds['id']}/resource/{resource['id']}#kalmar-api"
+    assert {lit.language for lit in graph.objects(service, DCTERMS.title)} == {"sv", "en"}
+    assert list(graph.objects(service, DCTERMS.title))
+    assert list(graph.objects(service, DCAT.servesDataset))
+    assert validation.validate(graph) == []
+    # A file that is not in the DataStore has no access service.
+    api("resource_create", token=token, package_id=ds["id"], url="https://www.kalmar.se/karta.pdf", format="PDF")
+    graph = Graph().parse(data=app.get("/catalog.ttl").body, format="turtle")
+    assert len(list(graph.objects(None, DCAT.accessService))) == 1
+
+
+def test_resource_details_show_filled_fields_only_and_no_raw_job_records(app, api, cli, token):
+    ds = dataset(api, token, "kommuner")
+    resource = upload(app, token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
+    run_worker(cli)
+    page = app.get(f"/dataset/kommuner/resource/{resource['id']}").body
+    details = page[page.index("Mer information"):]
+    assert "Mediatyp (IANA)" in details  # filled
+    assert "Licens för resursen" not in details and '<a href="" ' not in details  # empty: no row, no empty link
+    assert "Datastore load" not in details and "file_sha1" not in details  # the API box shows it instead
+    assert "I API:t" in page
