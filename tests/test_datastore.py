@@ -241,3 +241,48 @@ def test_resource_details_show_filled_fields_only_and_no_raw_job_records(app, ap
     assert "Licens för resursen" not in details and '<a href="" ' not in details  # empty: no row, no empty link
     assert "Datastore load" not in details and "file_sha1" not in details  # the API box shows it instead
     assert "I API:t" in page
+
+
+def test_a_linked_file_on_the_portals_own_network_is_not_fetched(app, api, cli, token):
+    """Linked files are fetched from public addresses only (the same guard as the specification check)."""
+    ds = dataset(api, token, "lankad")
+    resource = api("resource_create", token=token, package_id=ds["id"], name="intern.csv",
+                   url="http://127.0.0.1:6380/intern.csv", format="CSV")["result"]
+    run_worker(cli)
+    status = load_status(api, token, resource["id"])
+    assert status["status"] == "error" and status["message"] == "Filen kunde inte hämtas."
+    assert status["file_url"] == "http://127.0.0.1:6380/intern.csv"
+    search(api, resource_id=resource["id"], status=404)
+    # Correcting the link reloads it (here too onto a refused address: the status follows the new link).
+    api("resource_patch", token=token, id=resource["id"], url="http://127.0.0.2/ny.csv")
+    run_worker(cli)
+    assert load_status(api, token, resource["id"])["file_url"] == "http://127.0.0.2/ny.csv"
+
+
+def test_a_job_that_starts_before_the_save_commits_waits_for_it(app, api, token):
+    """CKAN queues jobs in after_dataset_create, before it commits: a quick worker must not give up."""
+    import threading
+    import time
+    import uuid
+
+    from ckanext.kalmar_oppnadata.tables import loading
+
+    ds = dataset(api, token, "tidig")
+    resource_id = str(uuid.uuid4())
+    finished = threading.Event()
+
+    def worker():
+        with app.flask_app.test_request_context():
+            loading.load_resource(resource_id)
+        finished.set()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    time.sleep(1.0)  # the job is waiting for the resource
+    assert not finished.is_set()
+    api("package_patch", token=token, id=ds["id"], resources=[
+        {"id": resource_id, "name": "tidig.csv", "url": "http://127.0.0.1:6380/tidig.csv", "format": "CSV"}])
+    thread.join(timeout=60)
+    assert finished.is_set()
+    status = load_status(api, token, resource_id)
+    assert status and status["status"] == "error" and status["message"] == "Filen kunde inte hämtas."

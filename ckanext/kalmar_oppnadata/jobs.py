@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import socket
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -110,6 +111,23 @@ def enqueue_once(function: Any, job_id: str, title: str, timeout: int = 300) -> 
     return 1
 
 
+def saved_resource(context: dict[str, Any], resource_id: str, patience: float = 10.0) -> dict[str, Any] | None:
+    """The resource a job is about, waiting briefly for the save that queued the job to commit: CKAN calls
+    ``after_dataset_create`` before it commits, so a quick worker may look before the resource exists.
+    None if it does not appear (deleted meanwhile, or the save failed)."""
+    import ckan.model as model
+
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return tk.get_action("resource_show")(dict(context), {"id": resource_id})
+        except tk.ObjectNotFound:
+            if time.monotonic() >= deadline:
+                return None
+            model.Session.remove()  # see what other transactions committed meanwhile
+            time.sleep(0.25)
+
+
 def queue_pending() -> tuple[int, int]:
     """Queue every file check and DataStore load that is missing or stale, in every dataset (also private
     and draft ones). Returns (datasets looked at, jobs queued)."""
@@ -169,11 +187,13 @@ def read_file(resource: dict[str, Any], limit: int = file_validation.MAX_BYTES +
 def validate_resource(resource_id: str) -> None:
     """The job: validate one resource and store the report on it."""
     context = job_context()
+    resource = saved_resource(context, resource_id)
+    if resource is None:
+        return  # deleted meanwhile, or never saved
     try:
-        resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
         dataset = tk.get_action("package_show")(dict(context), {"id": resource["package_id"]})
     except tk.ObjectNotFound:
-        return  # deleted meanwhile
+        return
     spec = specification_for(dataset)
     if spec is None or not is_csv(resource):
         return

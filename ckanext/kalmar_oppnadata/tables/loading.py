@@ -134,10 +134,9 @@ def _replace_table(context: dict[str, Any], resource_id: str, fields: list[dict[
 def load_resource(resource_id: str) -> None:
     """The job: load one resource's file into the DataStore and record the outcome on the resource."""
     context = jobs.job_context()
-    try:
-        resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
-    except tk.ObjectNotFound:
-        return  # deleted meanwhile
+    resource = jobs.saved_resource(context, resource_id)
+    if resource is None:
+        return  # deleted meanwhile, or never saved
     file_type = file_format(resource)
     if file_type is None:
         return
