@@ -30,6 +30,8 @@ def test_setup_loads_the_demo_once_and_marks_it(cli, api):
     resource = kalmar["resources"][0]
     assert resource["url_type"] == "upload" and len(resource["hash"]) == 40 and resource["size"] > 0
     assert kalmar["sdg"] == ["6", "11"]
+    # The previews created from the command line are titled in the portal's language.
+    assert [v["title"] for v in api("resource_view_list", id=resource["id"])["result"]] == ["Karta"]
 
     again = cli.invoke(ckan_cli, ["kalmar", "setup"])
     assert "6 defined, 0 created" in again.output

@@ -29,6 +29,13 @@ def setup(overwrite: bool, no_demo: bool):
     Fields that are empty in the portal are filled from the package data; values the region
     edited in the web UI are kept unless --overwrite is given. Demo datasets that exist are left alone.
     """
+    # A request context as CKAN's own commands use: text CKAN stores while creating (the titles of the
+    # demo's previews) is then in the portal's default language.
+    with click.get_current_context().meta["flask_app"].test_request_context():
+        _setup(overwrite, no_demo)
+
+
+def _setup(overwrite: bool, no_demo: bool):
     changes = organizations.sync_organizations(overwrite=overwrite)
     for change in changes:
         line = f"{change.name}: {change.action}"

@@ -10,6 +10,7 @@ queues every check and load that is missing or stale.
 """
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import json
 import logging
@@ -111,13 +112,27 @@ def enqueue_once(function: Any, job_id: str, title: str, timeout: int = 300) -> 
     return 1
 
 
+def _seconds_queued() -> float:
+    """How long the running RQ job waited in the queue (0 outside a job)."""
+    from rq import get_current_job
+
+    job = get_current_job()
+    queued_at = getattr(job, "enqueued_at", None)
+    if queued_at is None:
+        return 0.0
+    if queued_at.tzinfo is None:
+        queued_at = queued_at.replace(tzinfo=datetime.timezone.utc)
+    return (datetime.datetime.now(datetime.timezone.utc) - queued_at).total_seconds()
+
+
 def saved_resource(context: dict[str, Any], resource_id: str, patience: float = 10.0) -> dict[str, Any] | None:
     """The resource a job is about, waiting briefly for the save that queued the job to commit: CKAN calls
     ``after_dataset_create`` before it commits, so a quick worker may look before the resource exists.
+    The wait counts from when the job was queued, so a job that waited in a backlog does not wait again.
     None if it does not appear (deleted meanwhile, or the save failed)."""
     import ckan.model as model
 
-    deadline = time.monotonic() + patience
+    deadline = time.monotonic() + max(0.0, patience - _seconds_queued())
     while True:
         try:
             return tk.get_action("resource_show")(dict(context), {"id": resource_id})
@@ -139,6 +154,22 @@ def queue_pending() -> tuple[int, int]:
         seen += 1
         queued += enqueue_if_needed({}, dataset) + loading.enqueue_if_needed({}, dataset)
     return seen, queued
+
+
+def portal_gettext(message: str) -> str:
+    """``message`` in the portal's default language, from CKAN's and the extension's catalogs, for text a
+    job stores (a preview's title): a job has no request to take a language from, and CKAN's ``_``
+    leaves text untranslated there."""
+    from babel.support import Translations
+
+    import ckan
+
+    locale = tk.config.get("ckan.locale_default") or "en"
+    translations = Translations.load(os.path.join(os.path.dirname(ckan.__file__), "i18n"), [locale], "ckan")
+    ours = Translations.load(os.path.join(os.path.dirname(__file__), "i18n"), [locale], "ckanext-kalmar_oppnadata")
+    if isinstance(translations, Translations) and isinstance(ours, Translations):
+        translations.merge(ours)
+    return translations.gettext(message)
 
 
 def job_context() -> dict[str, Any]:

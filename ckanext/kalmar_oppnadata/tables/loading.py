@@ -131,6 +131,16 @@ def _replace_table(context: dict[str, Any], resource_id: str, fields: list[dict[
             "resource_id": resource_id, "force": True, "method": "insert", "records": batch})
 
 
+def _add_table_preview(context: dict[str, Any], resource_id: str) -> None:
+    """CKAN's data table preview, once there is a table to show, titled in the portal's language."""
+    if "datatables_view" not in tk.config.get("ckan.views.default_views", ""):
+        return
+    views = tk.get_action("resource_view_list")(dict(context), {"id": resource_id})
+    if not any(v["view_type"] == "datatables_view" for v in views):
+        tk.get_action("resource_view_create")(dict(context), {
+            "resource_id": resource_id, "view_type": "datatables_view", "title": jobs.portal_gettext("Table")})
+
+
 def load_resource(resource_id: str) -> None:
     """The job: load one resource's file into the DataStore and record the outcome on the resource."""
     context = jobs.job_context()
@@ -166,8 +176,5 @@ def load_resource(resource_id: str) -> None:
                   "message_en": f"The file could not be loaded into the API ({type(error).__name__})."}
     _record(context, resource_id, {**base, **status, "finished_at": _now().isoformat()})
     if status["status"] == "complete":
-        resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
-        dataset = tk.get_action("package_show")(dict(context), {"id": resource["package_id"]})
-        tk.get_action("resource_create_default_resource_views")(
-            dict(context), {"resource": resource, "package": dataset, "create_datastore_views": True})
+        _add_table_preview(context, resource_id)
     log.info("loaded resource %s into the DataStore: %s", resource_id, status["status"])
