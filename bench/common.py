@@ -1,0 +1,21 @@
+"""What the benchmark scripts share: CKAN loaded from test.ini with the benchmark's own database and Solr
+core (set by bench/run-catalog through CKAN_SQLALCHEMY_URL and CKAN_SOLR_URL), inside a request context."""
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextlib.contextmanager
+def ckan_app():
+    if "ckan_bench" not in os.environ.get("CKAN_SQLALCHEMY_URL", ""):
+        raise SystemExit("run through bench/run-catalog: the benchmark needs its own database and Solr core")
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    app = make_app(load_config(str(ROOT / "test.ini")))
+    with app._wsgi_app.test_request_context():
+        yield
