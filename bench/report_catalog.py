@@ -39,17 +39,25 @@ def main(jsonl: str, out: str) -> None:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for size, fmt in sorted({(k[0], k[1]) for k in runs}):
-        a, b, c = (runs[(size, fmt, m)] for m in ("ours", "stock", "floor"))
-        if not (a and b and c):
-            continue
-        sec = {m: [r["seconds"] for r in rs] for m, rs in (("a", a), ("b", b), ("c", c))}
-        growth = {m: statistics.median(r["peak_rss_mib"] - r["rss_before_mib"] for r in rs)
-                  for m, rs in (("a", a), ("b", b))}
-        floor_mem = statistics.median(r["serialize_peak_mib"] for r in c)
-        ratio_ab = statistics.median(sec["a"]) / statistics.median(sec["b"])
-        ratio_ac = statistics.median(sec["a"]) / statistics.median(sec["c"])
-        lines.append(f"| {a[0]['datasets']} | {fmt} | {spread(sec['a'])} | {spread(sec['b'])} | {spread(sec['c'])} "
-                     f"| {ratio_ab:.2f} | {ratio_ac:.1f} | {growth['a']:.0f} | {growth['b']:.0f} | {floor_mem:.0f} |")
+        got = {m: runs.get((size, fmt, mode), []) for m, mode in (("a", "ours"), ("b", "stock"), ("c", "floor"))}
+        sec = {m: [r["seconds"] for r in rs] for m, rs in got.items()}
+        median = {m: statistics.median(v) if v else None for m, v in sec.items()}
+        growth = {m: statistics.median(r["peak_rss_mib"] - r["rss_before_mib"] for r in got[m]) if got[m] else None
+                  for m in ("a", "b")}
+        floor_mem = statistics.median(r["serialize_peak_mib"] for r in got["c"]) if got["c"] else None
+        count = next(r["datasets"] for rs in got.values() for r in rs)
+
+        def cell(value, fmt_spec=".2f"):
+            return "—" if value is None else format(value, fmt_spec)
+
+        ratio_ab = median["a"] / median["b"] if median["a"] and median["b"] else None
+        ratio_ac = median["a"] / median["c"] if median["a"] and median["c"] else None
+        lines.append(f"| {count} | {fmt} | {spread(sec['a']) if sec['a'] else '—'} | "
+                     f"{spread(sec['b']) if sec['b'] else '—'} | {spread(sec['c']) if sec['c'] else '—'} "
+                     f"| {cell(ratio_ab)} | {cell(ratio_ac, '.1f')} | {cell(growth['a'], '.0f')} | "
+                     f"{cell(growth['b'], '.0f')} | {cell(floor_mem, '.0f')} |")
+    lines.append("")
+    lines.append("A dash: not measured in these runs.")
     lines += ["", "Targets (issue 12): a/b ≤ 1.2; a cached or incremental path serving an unchanged catalog within"
               " 2 × the floor (not built yet: a/c is today's uncached cost); memory no worse than linear.", ""]
     findings = os.path.join(os.path.dirname(os.path.abspath(__file__)), "catalog-findings.md")
