@@ -67,9 +67,15 @@ def needs_validation(resource: dict[str, Any], spec: dict[str, Any] | None) -> b
     report = report_of(resource)
     if not report or report.get("specification") != spec["uri"]:
         return True
+    return not same_file(report, resource)
+
+
+def same_file(record: dict[str, Any], resource: dict[str, Any]) -> bool:
+    """Whether what a job recorded (a report, a load status) is about the resource's current file: an
+    upload by its checksum (when known), a link by its address."""
     if resource.get("url_type") == "upload":
-        return bool(resource.get("hash")) and report.get("file_sha1") != resource.get("hash")
-    return report.get("file_url") != resource.get("url")
+        return not resource.get("hash") or record.get("file_sha1") == resource.get("hash")
+    return record.get("file_url") == resource.get("url")
 
 
 def enqueue_if_needed(context: dict[str, Any], dataset: dict[str, Any]) -> int:
@@ -81,13 +87,12 @@ def enqueue_if_needed(context: dict[str, Any], dataset: dict[str, Any]) -> int:
     if context.get(JOB_CONTEXT_FLAG):
         return 0
     spec = specification_for(dataset)
-    return sum(enqueue_once(validate_resource, f"kalmar-validate-{r['id']}",
-                            f"Validate {r['id']} against {spec['name']}")
+    return sum(enqueue_once(validate_resource, "validate", r["id"], f"Validate {r['id']} against {spec['name']}")
                for r in dataset.get("resources", []) if r.get("id") and needs_validation(r, spec))
 
 
-def enqueue_once(function: Any, job_id: str, title: str, timeout: int = 300) -> int:
-    """Queue ``function(resource_id)`` (the id is the job id's last part) unless that job is already
+def enqueue_once(function: Any, kind: str, resource_id: str, title: str, timeout: int = 300) -> int:
+    """Queue ``function(resource_id)`` as the job ``kalmar-<kind>-<resource_id>`` unless that job is already
     waiting: saving a resource triggers both the resource and the dataset hooks. Returns 1 if queued now.
 
     If Redis cannot be reached, nothing is queued and the save goes on: ``ckan kalmar queue-pending``
@@ -97,7 +102,7 @@ def enqueue_once(function: Any, job_id: str, title: str, timeout: int = 300) -> 
 
     from ckan.lib import jobs as ckan_jobs
 
-    resource_id = job_id.split("-", 2)[2]
+    job_id = f"kalmar-{kind}-{resource_id}"
     try:
         try:
             if Job.fetch(job_id, connection=ckan_jobs.get_queue().connection).get_status() in ("queued", "deferred"):

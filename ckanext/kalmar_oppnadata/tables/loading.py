@@ -58,12 +58,6 @@ def overdue(status: dict[str, Any]) -> bool:
     return _now() - started > datetime.timedelta(seconds=TIMEOUT * 2)
 
 
-def _same_file(status: dict[str, Any], resource: dict[str, Any]) -> bool:
-    if resource.get("url_type") == "upload":
-        return not resource.get("hash") or status.get("file_sha1") == resource.get("hash")
-    return status.get("file_url") == resource.get("url")
-
-
 def needs_load(resource: dict[str, Any]) -> bool:
     if not resource.get("id") or file_format(resource) is None or not resource.get("url"):
         return False
@@ -72,7 +66,7 @@ def needs_load(resource: dict[str, Any]) -> bool:
         return True
     if status.get("status") == "loading":
         return False
-    return not _same_file(status, resource)
+    return not jobs.same_file(status, resource)
 
 
 def state(resource: dict[str, Any]) -> dict[str, Any] | None:
@@ -83,7 +77,7 @@ def state(resource: dict[str, Any]) -> dict[str, Any] | None:
     status = status_of(resource)
     if status and overdue(status):
         return {"state": "interrupted", "status": status}
-    if not status or (status.get("status") != "loading" and not _same_file(status, resource)):
+    if not status or (status.get("status") != "loading" and not jobs.same_file(status, resource)):
         return {"state": "pending", "status": status}
     return {"state": status["status"], "status": status}
 
@@ -92,7 +86,7 @@ def enqueue_if_needed(context: dict[str, Any], dataset: dict[str, Any]) -> int:
     """After a dataset or resource is saved: queue the loads of table files that changed."""
     if context.get(jobs.JOB_CONTEXT_FLAG):
         return 0
-    return sum(jobs.enqueue_once(load_resource, f"kalmar-load-{r['id']}", f"Load {r['id']} into the DataStore",
+    return sum(jobs.enqueue_once(load_resource, "load", r["id"], f"Load {r['id']} into the DataStore",
                                  timeout=TIMEOUT)
                for r in dataset.get("resources", []) if needs_load(r))
 
