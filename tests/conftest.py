@@ -25,3 +25,4 @@ def clean_db(reset_db, migrate_db_for):
     """CKAN's ``clean_db`` plus the migrations of the plugins the portal runs that own tables."""
     reset_db()
     migrate_db_for("activity")
+    migrate_db_for("harvest")

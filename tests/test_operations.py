@@ -59,11 +59,15 @@ class TestDeployment:
     def test_compose_file_parses_and_has_the_production_layout(self):
         compose = yaml.safe_load((ROOT / "deploy/compose.yaml").read_text())
         services = compose["services"]
-        assert set(services) == {"nginx", "ckan", "worker", "solr", "db", "redis"}
+        assert set(services) == {"nginx", "ckan", "worker", "harvest-gather", "harvest-fetch", "harvest-run",
+                                 "solr", "db", "redis"}
         assert services["db"]["image"] == "postgres:15"
         assert services["worker"]["command"][-2:] == ["jobs", "worker"]
         assert services["ckan"]["build"]["dockerfile"] == "deploy/Dockerfile"
         assert services["worker"]["image"] == services["ckan"]["image"]
+        for queue in ("gather", "fetch"):
+            assert services[f"harvest-{queue}"]["command"][-3:] == ["kalmar", "harvest-consumer", queue]
+        assert "harvester run" in services["harvest-run"]["command"][-1]
         for name in ("ckan_storage", "solr_data", "pg_data"):
             assert name in compose["volumes"]
         for name in ("solr", "db", "redis", "ckan"):

@@ -86,6 +86,46 @@ def validate_catalog(organization: str | None, path: str | None):
     click.echo("No problems found: the catalog follows DCAT-AP-SE 3.0.1 as checked.")
 
 
+@kalmar.command("harvest-source")
+@click.argument("organization")
+@click.argument("url")
+@click.option("--title", help="The source's title (default: the organization's title and 'egen katalog').")
+@click.option("--name", help="The source's URL name (default: from the organization).")
+@click.option("--frequency", default="WEEKLY", show_default=True,
+              type=click.Choice(["MANUAL", "DAILY", "WEEKLY", "BIWEEKLY", "MONTHLY"]),
+              help="How often the source is harvested (the job runner starts scheduled harvests).")
+def harvest_source(organization: str, url: str, title: str | None, name: str | None, frequency: str):
+    """Add a DCAT-AP-SE catalog (RDF/XML or Turtle at URL) as a harvest source of ORGANIZATION.
+
+    Its datasets are harvested into that organization. The same can be done in the web interface at
+    /harvest/new by the organization's editors and admins.
+    """
+    from .harvesting import sources
+
+    try:
+        source = sources.create(organization, url, title=title, name=name, frequency=frequency)
+    except tk.ObjectNotFound:
+        sys.exit(f"No organization '{organization}'.")
+    except tk.ValidationError as error:
+        for field, messages in error.error_dict.items():
+            click.echo(f"{field}: {' '.join(str(m) for m in messages)}", err=True)
+        sys.exit(1)
+    click.echo(f"Harvest source '{source['name']}' ({source['id']}) added to {organization}: {url}")
+    click.echo(f"Harvest it now: ckan harvester job {source['id']}")
+
+
+@kalmar.command("harvest-consumer")
+@click.argument("queue", type=click.Choice(["gather", "fetch"]))
+def harvest_consumer(queue: str):
+    """Run ckanext-harvest's QUEUE consumer, waiting again whenever Redis's socket timeout ends a wait."""
+    from .harvesting import consumers
+
+    # In a request context, as `kalmar setup`: validation errors in the job reports are then in the
+    # portal's default language.
+    with click.get_current_context().meta["flask_app"].test_request_context():
+        consumers.consume(queue)
+
+
 @kalmar.command("queue-pending")
 def queue_pending():
     """Queue the background work that is missing or stale (after Redis was unreachable, say).

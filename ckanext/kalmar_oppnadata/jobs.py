@@ -157,6 +157,8 @@ def queue_pending() -> tuple[int, int]:
     seen = queued = 0
     for dataset in all_datasets(job_context(), include_private=True, include_drafts=True):
         seen += 1
+        if dataset.get("harvest_source_id"):
+            continue  # a harvested dataset's files are its source's (as in the plugin's save hooks)
         queued += enqueue_if_needed({}, dataset) + loading.enqueue_if_needed({}, dataset)
     return seen, queued
 

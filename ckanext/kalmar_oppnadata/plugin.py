@@ -9,9 +9,10 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
-from ckanext.dcat.interfaces import IDCATURIGenerator
+from ckanext.dcat.interfaces import IDCATRDFHarvester, IDCATURIGenerator
 
 from . import jobs, licenses, organizations, resource_views, search, uploads
+from .harvesting import hooks as harvesting
 from .tables import loading
 from .dcat import mapping
 
@@ -30,6 +31,7 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(IDCATURIGenerator, inherit=True)
+    p.implements(IDCATRDFHarvester, inherit=True)
     p.implements(p.IResourceView, inherit=True)
 
     # IConfigurer
@@ -60,13 +62,16 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
         self._queue_jobs(context, dataset)
 
     def _queue_jobs(self, context, dataset):
-        """Check files against the dataset's specification; load table files into the DataStore."""
+        """Check files against the dataset's specification; load table files into the DataStore. Not for
+        harvested datasets: their files are the source's to check and serve."""
+        if dataset.get("harvest_source_id"):
+            return
         jobs.enqueue_if_needed(context, dataset)
         loading.enqueue_if_needed(context, dataset)
 
     # IPackageController
     def before_dataset_index(self, pkg_dict):
-        return search.index_extent(search.index_vocabularies(pkg_dict))
+        return harvesting.index_source_validated(search.index_extent(search.index_vocabularies(pkg_dict)))
 
     def after_dataset_create(self, context, pkg_dict):
         self._queue_jobs(context, pkg_dict)
@@ -90,6 +95,16 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
         org_id = (dataset_dict.get("organization") or {}).get("id")
         org = organizations.organization(org_id) if org_id else None
         return mapping.publisher_uri(org, default_uri) if org and default_uri else None
+
+    # IDCATRDFHarvester: harvesting other DCAT-AP-SE catalogs (see harvesting/)
+    def after_parsing(self, rdf_parser, harvest_job):
+        return harvesting.drop_datasets_held_elsewhere(rdf_parser, harvest_job)
+
+    def before_create(self, harvest_object, dataset_dict, temp_dict):
+        harvesting.prepare(harvest_object, dataset_dict, existing=False)
+
+    def before_update(self, harvest_object, dataset_dict, temp_dict):
+        harvesting.prepare(harvest_object, dataset_dict, existing=True)
 
     # IResourceView: uploaded CSVs with coordinates on a map (see resource_views.py)
     def info(self):

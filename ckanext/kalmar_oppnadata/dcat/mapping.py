@@ -95,6 +95,10 @@ def _resource_for_export(resource: dict[str, Any], dataset_license_url: str | No
     if resource.get("url_type") == "upload":
         # A file in the portal: downloadable, and that address is also how it is accessed.
         view["download_url"] = view["access_url"] = resource.get("url")
+    elif resource.get("url") not in (resource.get("download_url"), resource.get("access_url")):
+        # Addresses kept from an import no longer describe the resource once its link was changed here.
+        view.pop("download_url", None)
+        view.pop("access_url", None)
     view["conforms_to"] = as_list(resource.get("conforms_to"))
     view.pop("access_services", None)
     if resource.get("datastore_active") and endpoint_for:
@@ -164,6 +168,10 @@ def _concept(vocabulary: str, value: Any) -> str:
 def _resource_from_import(resource: dict[str, Any]) -> dict[str, Any]:
     result = {k: resource[k] for k in RESOURCE_FIELDS if resource.get(k) not in (None, "", [])}
     result["url"] = resource.get("download_url") or resource.get("access_url") or resource.get("url") or ""
+    # The distribution's own URI and addresses, so that a harvested dataset keeps them in our catalog.
+    for key in ("uri", "access_url", "download_url"):
+        if resource.get(key):
+            result[key] = resource[key]
     media_type = str(resource.get("mimetype") or "")
     if media_type.startswith(IANA_MEDIA_TYPES):
         media_type = media_type[len(IANA_MEDIA_TYPES):]
@@ -206,6 +214,7 @@ def from_import(parsed: dict[str, Any]) -> dict[str, Any]:
     if data.get("conforms_to"):
         data["conforms_to"] = as_list(data["conforms_to"])
     data["resources"] = [_resource_from_import(r) for r in parsed.get("resources", [])]
+    data["extras"] = []  # where ckanext-dcat's harvester records its guid
     return data
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "kalmar_applicable_legislation",
     "kalmar_list_output",
     "kalmar_job_record",
+    "kalmar_harvest_record",
     "kalmar_requested_datasets",
     "kalmar_json_output",
 ]
@@ -410,6 +411,19 @@ def kalmar_job_record(key, data, errors, context):
     resource_id = data.get(_sibling(key, "id"))
     resource = model.Resource.get(resource_id) if resource_id and not _empty(resource_id) else None
     data[key] = (resource.extras or {}).get(key[-1], "") if resource else ""
+
+
+def kalmar_harvest_record(key, data, errors, context):
+    """``harvest_source_id`` / ``harvest_source_title``: taken from ckanext-harvest's record of where the
+    dataset was harvested from, never from what is sent; a dataset made here has neither."""
+    from ..harvesting import provenance
+
+    dataset_id = data.get(("id",))
+    source = provenance.source_of(dataset_id) if dataset_id and not _empty(dataset_id) else None
+    if not source:
+        data.pop(key, None)
+        raise tk.StopOnError
+    data[key] = source[key[-1].removeprefix("harvest_source_")]
 
 
 def kalmar_json_output(value: Any) -> Any:

@@ -1,0 +1,43 @@
+"""ckanext-harvest's gather and fetch consumers, kept running.
+
+- **As the site user.** ckanext-dcat's harvester looks up the dataset a harvested URI already has with
+  ``package_show`` and an empty context, that is as the current user. Outside a web request that is
+  anonymous, who may not see a withdrawn (deleted) dataset, so a dataset back at its source after being
+  withdrawn raised ``NotAuthorized`` and ended the consumer. The consumers run in a request context whose
+  user is the site user, which is what the harvester writes as anyway.
+- **Waiting again.** The consumers wait on Redis with a blocking pop that has no time limit, but the Redis
+  client CKAN 2.12 installs (redis-py 8) gives up any read after its socket timeout: an idle consumer then
+  exits with ``redis.exceptions.TimeoutError``. Here it starts waiting again; a message is taken off the
+  queue only by a completed pop, so nothing is lost.
+- **Not ended by one bad message.** Any other error is logged and the consumer goes on with the next
+  message (ckanext-harvest's job runner re-queues messages left unfinished).
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+log = logging.getLogger(__name__)
+
+def consume(queue: str) -> None:
+    """Run the ``queue`` consumer ("gather" or "fetch") until the process is stopped. Call inside a request
+    context (the CLI command does)."""
+    import redis
+    from flask import g
+
+    import ckan.plugins.toolkit as tk
+    from ckanext.harvest import utils
+
+    g.user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    run = {"gather": utils.gather_consumer, "fetch": utils.fetch_consumer}[queue]
+    while True:
+        try:
+            run()
+        except redis.exceptions.TimeoutError:
+            log.debug("%s consumer: no message within the socket timeout; waiting again", queue)
+        except Exception:  # noqa: BLE001 - a supervisor's loop: report, then consume on
+            log.exception("%s consumer: a message failed; going on with the next", queue)
+            import ckan.model as model
+
+            model.Session.remove()
+            time.sleep(2)

@@ -1,0 +1,81 @@
+"""Our steps in ckanext-dcat's RDF harvester (``IDCATRDFHarvester``), called by the plugin.
+
+The harvester parses each source with the portal's profile (``dcat_ap_se``), so a harvested dataset has
+exactly the fields of one published here, including its original URI and identifier. These steps add what
+the region needs on top: the dataset belongs to the organization that owns the harvest source, it is public
+(it is published at the source), and a URI that is already someone else's is reported, not taken over.
+Being harvested is recorded by ckanext-harvest itself (see ``provenance``).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from rdflib import URIRef
+
+from ckanext.dcat.profiles import DCAT, RDF
+
+from .. import jobs
+from . import provenance
+
+
+def drop_datasets_held_elsewhere(parser: Any, harvest_job: Any) -> tuple[Any, list[str]]:
+    """After parsing: a dataset whose URI is already in the portal from another source, or as a dataset
+    made here, is left out of this harvest and named in the job's report (the valid rest imports)."""
+    errors = []
+    source_id = harvest_job.source.id
+    for ref in list(parser.g.subjects(RDF.type, DCAT.Dataset)):
+        if not isinstance(ref, URIRef):
+            continue
+        for holder in provenance.holders_of_uri(str(ref)):
+            source = holder["source"]
+            if source and source["id"] == source_id:
+                continue
+            where = (jobs.portal_gettext('harvested from the source "{source}"').format(source=source["title"])
+                     if source else jobs.portal_gettext("made in the portal"))
+            errors.append(jobs.portal_gettext(
+                "The dataset {uri} is already in the portal as {name} ({where}); it was skipped.").format(
+                    uri=ref, name=holder["name"], where=where))
+            parser.g.remove((ref, RDF.type, DCAT.Dataset))
+            break
+    return parser, errors
+
+
+def _source_organization(harvest_object: Any) -> str | None:
+    """The organization of the harvest source (a source is a CKAN dataset of type ``harvest``)."""
+    import ckan.model as model
+
+    source = model.Package.get(harvest_object.harvest_source_id or harvest_object.job.source_id)
+    return source.owner_org if source else None
+
+
+def prepare(harvest_object: Any, dataset: dict[str, Any], existing: bool) -> None:
+    """Before a harvested dataset is created or updated: in the source's organization, public, and (if it
+    had been withdrawn and is back at the source) active again."""
+    owner = _source_organization(harvest_object)
+    if owner:
+        dataset["owner_org"] = owner
+    dataset["private"] = False
+    # Published at the source, so its classification is the source's; nothing here can confirm otherwise.
+    dataset["classification_confirmed"] = True
+    if existing:
+        dataset["state"] = "active"
+
+
+def index_source_validated(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """A harvest source's index entry with its validated form.
+
+    ckanext-harvest 1.6.3 re-indexes a source after each job with an unvalidated dict as the "validated"
+    one on CKAN 2.12, so ``harvest_source_show`` (served from the index) lost ``source_type``, ``config``
+    and ``frequency`` after the first run. Validating again here keeps the index entry whole.
+    """
+    if pkg_dict.get("type") != "harvest":
+        return pkg_dict
+    import json
+
+    import ckan.logic as logic
+    from ckan.lib.navl.dictization_functions import MissingNullEncoder
+
+    _default, validated = logic.package_show_default_and_custom_schemas({}, pkg_dict["id"])
+    if validated.get("source_type"):
+        pkg_dict["validated_data_dict"] = json.dumps(validated, cls=MissingNullEncoder)
+    return pkg_dict

@@ -1,0 +1,375 @@
+"""Harvesting the municipalities' own DCAT-AP-SE catalogs into their organizations.
+
+Real runs: the catalogs are served by an HTTP server on loopback, harvest jobs are created through the
+Action API, and ckanext-harvest's gather and fetch consumers run as separate processes on the real Redis
+(`ckan kalmar harvest-consumer`, as `make run` starts them), writing to the real database and Solr core.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT, RDF
+
+import ckan.model as model
+import ckan.plugins as plugins
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories
+
+from .harvest_catalog import ORIGIN, Municipal, catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CKAN = str(Path(sys.executable).with_name("ckan"))
+STACK = Path(os.environ.get("KALMAR_STACK_DIR", ROOT / ".stack"))
+KALMAR_ORGNR = "212000-0746"
+
+
+# ------------------------------------------------------------------------------------------- fixtures
+class _CatalogHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the files of a directory; ``/fel-500`` answers as a broken server does."""
+
+    def do_HEAD(self):
+        if self.path.startswith("/fel-500"):
+            self.send_error(500, "Internal Server Error")
+            return
+        super().do_HEAD()
+
+    def do_GET(self):
+        if self.path.startswith("/fel-500"):
+            self.send_error(500, "Internal Server Error")
+            return
+        super().do_GET()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A directory of catalogs on http://127.0.0.1:<port>/."""
+    directory = tmp_path_factory.mktemp("catalogs")
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_CatalogHandler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def publish(name: str, text: str) -> str:
+        (directory / name).write_text(text, "utf-8")
+        return f"http://127.0.0.1:{server.server_address[1]}/{name}"
+
+    publish.base = f"http://127.0.0.1:{server.server_address[1]}"
+    yield publish
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def consumers():
+    """The gather and fetch consumers as processes, on the test configuration and the test Redis."""
+    from ckanext.harvest.queue import purge_queues
+
+    purge_queues()
+    log = open(STACK / "logs" / "harvest-test-consumers.log", "w")
+    processes = [subprocess.Popen([CKAN, "-c", str(ROOT / "test.ini"), "kalmar", "harvest-consumer", queue],
+                                  env=os.environ, stdout=log, stderr=subprocess.STDOUT)
+                 for queue in ("gather", "fetch")]
+    yield
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=30)
+    log.close()
+
+
+def _site_context() -> dict:
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"ignore_auth": True, "user": site_user["name"]}
+
+
+def _act(action: str, **data):
+    return tk.get_action(action)(_site_context(), data)
+
+
+def _fresh_portal(reset_db, migrate_db_for, reset_index) -> dict:
+    """An empty portal with Kalmar (organisation number known) and Nybro. Loads the configured plugins
+    itself: a class-scoped fixture runs before the per-test ``with_plugins``."""
+    plugins.load_all()
+    reset_db()
+    migrate_db_for("activity")
+    migrate_db_for("harvest")
+    reset_index()
+    kalmar = _act("organization_create", name="kalmar-kommun", title="Kalmar kommun", identifier=KALMAR_ORGNR,
+                  email="oppnadata@kalmar.se", geonames_uri="2702260")
+    nybro = _act("organization_create", name="nybro-kommun", title="Nybro kommun", email="oppnadata@nybro.se")
+    return {"kalmar": kalmar, "nybro": nybro}
+
+
+def source(org: dict, url: str, name: str) -> dict:
+    return _act("harvest_source_create", name=name, title=f"{org['title']}: {name}", url=url,
+                source_type="dcat_rdf", owner_org=org["id"], frequency="MANUAL")
+
+
+def harvest(source_dict: dict, timeout: float = 240) -> dict:
+    """One harvest job through the queues; returns its report when the job runner marks it finished."""
+    job = _act("harvest_job_create", source_id=source_dict["id"])
+    deadline = time.monotonic() + timeout
+    while True:
+        model.Session.remove()
+        _act("harvest_jobs_run")
+        shown = _act("harvest_job_show", id=job["id"])
+        if shown["status"] == "Finished":
+            return _act("harvest_job_report", id=job["id"])
+        assert time.monotonic() < deadline, f"the harvest job did not finish: {shown}"
+        time.sleep(0.5)
+
+
+def gather_errors(report: dict) -> list[str]:
+    return [e["message"] for e in report["gather_errors"]]
+
+
+def object_errors(report: dict) -> list[str]:
+    return [e["message"] for obj in report["object_errors"].values() for e in obj["errors"]]
+
+
+def harvested(api, source_dict: dict) -> list[dict]:
+    result = api("package_search", fq=f"harvest_source_id:{source_dict['id']}", rows=1000)["result"]
+    return result["results"]
+
+
+# ------------------------------------------------------------------- the changing municipal catalog
+CHANGED = (4, 11, 23, 37, 48)      # edited at the source between the runs
+REMOVED = (7, 19, 42)              # removed at the source
+ADDED = (51, 52)                   # new at the source
+
+
+@pytest.fixture(scope="class")
+def two_runs(reset_db, migrate_db_for, reset_index, served, consumers):
+    portal = _fresh_portal(reset_db, migrate_db_for, reset_index)
+    first = [Municipal(n) for n in range(1, 51)]
+    url = served("kalmar.ttl", catalog(first))
+    kalmar_source = source(portal["kalmar"], url, "kalmar-egen-katalog")
+    first_report = harvest(kalmar_source)
+    model.Session.remove()
+    first_ids = {p.extras["uri"]: p.id for p in model.Session.query(model.Package).filter(
+        model.Package.type == "dataset", model.Package.state == "active")}
+
+    second = [Municipal(n, version=2 if n in CHANGED else 1) for n in range(1, 51) if n not in REMOVED]
+    second += [Municipal(n) for n in ADDED]
+    served("kalmar.ttl", catalog(second))
+    second_report = harvest(kalmar_source)
+    return {**portal, "source": kalmar_source, "first": first, "second": second, "first_ids": first_ids,
+            "first_report": first_report, "second_report": second_report}
+
+
+def _comparable(dataset: dict) -> dict:
+    shown = {k: dataset.get(k) for k in Municipal(1).expected() if k != "resources"}
+    shown["tags"] = sorted(t["name"] for t in dataset["tags"])
+    shown["resources"] = [{k: r.get(k) for k in ("uri", "name", "url", "mimetype", "license")}
+                          for r in dataset["resources"]]
+    return shown
+
+
+@pytest.mark.usefixtures("with_plugins")
+class TestTwoRunsOfAChangingCatalog:
+    def test_first_run_imports_all_fifty(self, two_runs):
+        assert two_runs["first_report"]["gather_errors"] == []
+        assert object_errors(two_runs["first_report"]) == []
+        assert len(two_runs["first_ids"]) == 50
+
+    def test_second_run_leaves_exactly_the_source_datasets(self, api, two_runs):
+        datasets = harvested(api, two_runs["source"])
+        uris = [d["uri"] for d in datasets]
+        assert sorted(uris) == sorted(m.uri for m in two_runs["second"])  # 49, each once
+        assert len(uris) == len(set(uris)) == 49
+
+    def test_every_mapped_field_intact(self, api, two_runs):
+        by_uri = {d["uri"]: d for d in harvested(api, two_runs["source"])}
+        for municipal in two_runs["second"]:
+            shown = api("package_show", id=by_uri[municipal.uri]["id"])["result"]
+            assert _comparable(shown) == municipal.expected(), municipal.uri
+            assert shown["owner_org"] == two_runs["kalmar"]["id"]
+            assert shown["private"] is False
+
+    def test_edits_update_the_same_datasets(self, api, two_runs):
+        by_uri = {d["uri"]: d for d in harvested(api, two_runs["source"])}
+        for number in CHANGED:
+            municipal = Municipal(number, version=2)
+            dataset = by_uri[municipal.uri]
+            assert dataset["id"] == two_runs["first_ids"][municipal.uri]
+            assert dataset["title"] == f"Kommunal datamängd {number} (utgåva 2)"
+            assert "uppdaterad" in [t["name"] for t in dataset["tags"]]
+        unchanged = Municipal(1)
+        assert by_uri[unchanged.uri]["id"] == two_runs["first_ids"][unchanged.uri]
+
+    def test_removed_at_the_source_are_withdrawn(self, app, api, two_runs):
+        for number in REMOVED:
+            dataset_id = two_runs["first_ids"][Municipal(number).uri]
+            assert _act("package_show", id=dataset_id)["state"] == "deleted"
+            assert app.get(f"/dataset/{dataset_id}").status_code in (403, 404)
+        stats = two_runs["second_report"]
+        assert stats["gather_errors"] == [] and object_errors(stats) == []
+        counts = _act("harvest_source_show_status", id=two_runs["source"]["id"])["last_job"]["stats"]
+        assert counts["added"] == 2 and counts["deleted"] == 3
+
+    def test_harvested_datasets_are_found_and_faceted(self, api, two_runs):
+        result = api("package_search", q="Kommunal datamängd", rows=0,
+                     **{"facet.field": json.dumps(["organization", "vocab_sdg", "vocab_theme"])})["result"]
+        assert result["count"] == 49
+        assert result["search_facets"]["organization"]["items"][0]["name"] == "kalmar-kommun"
+        goals = {i["name"]: i["count"] for i in result["search_facets"]["vocab_sdg"]["items"]}
+        expected = {}
+        for municipal in two_runs["second"]:
+            goal = municipal.expected()["sdg"][0]
+            expected[goal] = expected.get(goal, 0) + 1
+        assert goals == expected
+        edited = api("package_search", q="utgåva 2")["result"]
+        assert edited["count"] == len(CHANGED)
+
+    def test_in_the_overview(self, api, two_runs):
+        overview = api("overview_show")["result"]
+        kalmar = next(o for o in overview["organizations"] if o["name"] == "kalmar-kommun")
+        assert kalmar["datasets"] == 49
+
+    def test_in_the_catalog_with_their_original_uris(self, app, two_runs):
+        graph = Graph().parse(data=app.get("/catalog.ttl").body, format="turtle")
+        datasets = set(graph.subjects(RDF.type, DCAT.Dataset))
+        assert {URIRef(m.uri) for m in two_runs["second"]} <= datasets
+        assert not any(URIRef(Municipal(n).uri) in datasets for n in REMOVED)
+        assert not any(str(d).startswith("http://test.ckan.net/dataset/") for d in datasets)
+        distribution = URIRef(f"{Municipal(1).uri}/distribution/1")
+        assert (URIRef(Municipal(1).uri), DCAT.distribution, distribution) in graph
+        assert (distribution, DCAT.downloadURL, URIRef(f"{ORIGIN}/filer/001-1.csv")) in graph
+        # The publisher is the organization, by the URI Sveriges dataportal knows it by.
+        publisher = URIRef("http://dataportal.se/organisation/SE2120000746")
+        assert (URIRef(Municipal(1).uri), URIRef("http://purl.org/dc/terms/publisher"), publisher) in graph
+
+
+# ---------------------------------------------------------------- DIGG's examples, broken sources
+@pytest.fixture
+def portal(reset_db, migrate_db_for, reset_index, consumers):
+    return _fresh_portal(reset_db, migrate_db_for, reset_index)
+
+
+@pytest.mark.skipif(not (SHARED / "examples").exists(), reason="shared/examples not beside the repo")
+@pytest.mark.usefixtures("with_plugins")
+def test_diggs_examples_are_harvested_and_a_uri_is_never_taken_twice(api, portal, served):
+    recommended = served("rekommenderat.ttl", (SHARED / "examples" / "dcat-ap-se-rekommenderat.ttl").read_text())
+    mandatory = served("obligatoriskt.ttl", (SHARED / "examples" / "dcat-ap-se-obligatoriskt.ttl").read_text())
+    first = source(portal["kalmar"], recommended, "digg-rekommenderat")
+    report = harvest(first)
+    assert report["gather_errors"] == [] and object_errors(report) == []
+    (dataset,) = harvested(api, first)
+    assert dataset["uri"] == "https://example.com/dataset1"
+    assert dataset["title"] == "Bibliotek i Sverige" and dataset["title_en"] == "Libraries in Sweden"
+    assert dataset["spatial_uri"] == "http://sws.geonames.org/2661886"
+    assert dataset["contact_email"] == "oppnadata@exemple.com"
+    assert {r["uri"] for r in dataset["resources"]} == {"https://example.com/distribution1",
+                                                        "https://example.com/distribution2"}
+
+    # The same dataset URI in Nybro's source: reported there, not moved or duplicated.
+    second = source(portal["nybro"], mandatory, "digg-obligatoriskt")
+    report = harvest(second)
+    (message,) = gather_errors(report)
+    assert "https://example.com/dataset1" in message and dataset["name"] in message
+    assert "Kalmar kommun: digg-rekommenderat" in message  # the source that has it
+    assert harvested(api, second) == []
+    again = api("package_search", fq='uri:"https://example.com/dataset1"')["result"]
+    assert again["count"] == 1 and again["results"][0]["organization"]["name"] == "kalmar-kommun"
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_broken_sources_are_reported_and_the_valid_datasets_still_import(api, portal, served):
+    failing = source(portal["kalmar"], f"{served.base}/fel-500", "trasig-server")
+    (message,) = gather_errors(harvest(failing))
+    assert "500" in message
+
+    missing = source(portal["kalmar"], f"{served.base}/finns-inte.ttl", "saknad-fil")
+    (message,) = gather_errors(harvest(missing))
+    assert "404" in message
+
+    malformed = source(portal["kalmar"], served("trasig.ttl", "<https://x> a dcat:Dataset ;;; ."), "trasig-rdf")
+    (message,) = gather_errors(harvest(malformed))
+    assert "parsing" in message.lower()
+
+    mixed = [Municipal(1), Municipal(2, valid=False), Municipal(3)]
+    partly = source(portal["nybro"], served("delvis.rdf", catalog(mixed, fmt="xml")), "delvis-giltig")  # RDF/XML
+    report = harvest(partly)
+    (error,) = object_errors(report)
+    assert "notes" in error.lower() and "Värde saknas" in error, error  # the field, in Swedish
+    assert sorted(d["uri"] for d in harvested(api, partly)) == [Municipal(1).uri, Municipal(3).uri]
+    assert all(d["organization"]["name"] == "nybro-kommun" for d in harvested(api, partly))
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_harvested_datasets_are_marked_and_read_only(app, api, portal, served):
+    kalmar = portal["kalmar"]
+    editor = factories.UserWithToken()
+    _act("organization_member_create", id=kalmar["id"], username=editor["name"], role="editor")
+    harvest(source(kalmar, served("en.ttl", catalog([Municipal(1)])), "en-datamangd"))
+    (dataset,) = api("package_search", fq=f"uri:\"{Municipal(1).uri}\"")["result"]["results"]
+    assert dataset["harvest_source_title"] == "Kalmar kommun: en-datamangd"
+
+    page = app.get(f"/dataset/{dataset['name']}", headers={"Authorization": editor["token"]}).body
+    assert "Den här datamängden skördas från" in page and "Kalmar kommun: en-datamangd" in page
+    assert f"/dataset/edit/{dataset['name']}" not in page
+    assert app.get(f"/dataset/edit/{dataset['name']}", headers={"Authorization": editor["token"]}).status_code == 403
+    refused = api("package_patch", token=editor["token"], status=403, id=dataset["id"], title="Ändrad här")
+    assert "skördas" in refused["error"]["message"]
+    api("resource_create", token=editor["token"], status=403, package_id=dataset["id"], url="https://x.se/a.csv")
+    api("package_delete", token=editor["token"], status=403, id=dataset["id"])
+
+    # Being harvested cannot be claimed (or shed) through the API.
+    own = api("package_create", token=editor["token"], owner_org=kalmar["id"], name="egen", title="Egen",
+              notes="Gjord här.", harvest_source_id=dataset["harvest_source_id"],
+              harvest_source_title="Falsk")["result"]
+    assert "harvest_source_id" not in own and "harvest_source_title" not in own
+    api("package_patch", token=editor["token"], id="egen", title="Egen, ändrad")
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_sources_only_for_ones_own_organization(api, portal):
+    editor = factories.UserWithToken()
+    _act("organization_member_create", id=portal["nybro"]["id"], username=editor["name"], role="editor")
+    fields = {"url": "https://nybro.example/katalog.ttl", "source_type": "dcat_rdf", "frequency": "WEEKLY"}
+    api("harvest_source_create", token=editor["token"], status=403, name="fel-org", title="Fel",
+        owner_org=portal["kalmar"]["id"], **fields)
+    created = api("harvest_source_create", token=editor["token"], name="nybro-katalog", title="Nybros katalog",
+                  owner_org=portal["nybro"]["id"], **fields)["result"]
+    assert created["owner_org"] == portal["nybro"]["id"]
+
+
+def test_cli_adds_a_source_for_an_organization(cli, portal):
+    from ckan.cli.cli import ckan as ckan_cli
+
+    result = cli.invoke(ckan_cli, ["kalmar", "harvest-source", "kalmar-kommun", "https://kalmar.example/dcat.rdf",
+                                   "--frequency", "DAILY"])
+    assert result.exit_code == 0, result.output
+    shown = _act("harvest_source_show", id="kalmar-kommun-katalog")
+    assert shown["owner_org"] == portal["kalmar"]["id"] and shown["frequency"] == "DAILY"
+    assert json.loads(shown["config"]) == {"rdf_format": "xml"}
+    assert shown["title"] == "Kalmar kommun, egen katalog"
+    result = cli.invoke(ckan_cli, ["kalmar", "harvest-source", "ingen-kommun", "https://x.example/a.ttl"])
+    assert result.exit_code != 0 and "ingen-kommun" in result.output
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_a_withdrawn_dataset_back_at_the_source_is_active_again(api, portal, served):
+    url = served("tillbaka.ttl", catalog([Municipal(1), Municipal(2)]))
+    kalmar_source = source(portal["kalmar"], url, "tillbaka")
+    harvest(kalmar_source)
+    before = {d["uri"]: d["id"] for d in harvested(api, kalmar_source)}
+    served("tillbaka.ttl", catalog([Municipal(1)]))
+    harvest(kalmar_source)
+    assert [d["uri"] for d in harvested(api, kalmar_source)] == [Municipal(1).uri]
+    served("tillbaka.ttl", catalog([Municipal(1), Municipal(2)]))
+    harvest(kalmar_source)
+    assert {d["uri"]: d["id"] for d in harvested(api, kalmar_source)} == before
