@@ -10,12 +10,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @contextlib.contextmanager
-def ckan_app():
+def ckan_app(config: str = "test.ini"):
+    """CKAN loaded from ``config`` (relative to the repository), inside a request context; yields the
+    Flask app (for its test client)."""
     if "ckan_bench" not in os.environ.get("CKAN_SQLALCHEMY_URL", ""):
         raise SystemExit("run through bench/run-catalog: the benchmark needs its own database and Solr core")
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
 
-    app = make_app(load_config(str(ROOT / "test.ini")))
+    app = make_app(load_config(str(ROOT / config)))
     with app._wsgi_app.test_request_context():
-        yield
+        yield app._wsgi_app

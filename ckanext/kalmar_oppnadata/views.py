@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, make_response, redirect
+from flask import Blueprint, jsonify, make_response, redirect, send_file
 
 import ckan.plugins.toolkit as tk
 
@@ -59,10 +59,21 @@ def health_check():
     return response
 
 
-def _rdf_response(body: str, content_type: str):
-    response = make_response(body)
-    response.headers["Content-Type"] = f"{content_type}; charset=utf-8"
-    return response
+def _rdf_file_response(kept_file, fmt: str):
+    """A kept catalog file (``kept_file()``, see catalog.py and caching.py), with its fingerprint as the
+    ETag: a client that has this version gets 304. Asked again if another request replaced the file
+    between finding and opening it."""
+    for attempt in range(3):
+        path = kept_file()
+        try:
+            response = send_file(path, mimetype=f"{catalog.FORMATS[fmt][1]}; charset=utf-8",
+                                 etag=path.suffix[1:], conditional=True, max_age=0)
+        except FileNotFoundError:
+            if attempt == 2:
+                raise
+            continue
+        response.headers["Cache-Control"] = "no-cache"
+        return response
 
 
 @catalog_pages.route("/catalog.<_format>")
@@ -71,7 +82,7 @@ def portal_catalog(_format: str):
     Sveriges dataportal (RDF/XML), with Turtle and JSON-LD alongside."""
     if _format not in catalog.FORMATS:
         tk.abort(404, tk._("Unknown catalog format"))
-    return _rdf_response(*catalog.portal_catalog(_format))
+    return _rdf_file_response(lambda: catalog.portal_catalog_file(_format), _format)
 
 
 @organization_pages.route("/organization/<id>/psidata")
@@ -106,7 +117,7 @@ def catalog_document(id: str, _format: str):
     if _format not in catalog.FORMATS:
         tk.abort(404, tk._("Unknown catalog format"))
     org = _organization_or_404(id)
-    return _rdf_response(*catalog.organization_catalog(org, _format))
+    return _rdf_file_response(lambda: catalog.organization_catalog_file(org, _format), _format)
 
 
 organization_pages.add_url_rule(

@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from .. import agenda2030, overview, quality, specifications
+from .. import agenda2030, caching, overview, quality, specifications
 from . import schema
 
 __all__ = [
@@ -71,8 +71,11 @@ def specification_show(context: dict[str, Any], data_dict: dict[str, Any]) -> di
 @tk.side_effect_free
 def overview_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     """The coverage matrix (requested datasets × organizations), quality per organization and dataset,
-    datasets per organization and year. Counts only what the caller may see."""
+    datasets per organization and year. Counts only what the caller may see; the anonymous (public)
+    overview is kept until what it shows changes (caching.py)."""
     tk.check_access("overview_show", context, data_dict)
+    if not context.get("user"):
+        return caching.cached_value("overview", caching.fingerprint(), lambda: overview.overview(context))
     return overview.overview(context)
 
 

@@ -1,0 +1,61 @@
+"""The kept catalogs and overview (caching.py): an unchanged catalog is served from its file, and every
+change to what it shows is in the next one."""
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph
+from rdflib.namespace import DCAT, DCTERMS, RDF
+
+from .test_dcat import portal  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+
+def titles(app, url: str = "/catalog.ttl") -> dict[str, str]:
+    graph = Graph().parse(data=app.get(url).body, format="turtle")
+    return {str(d).rsplit("/", 1)[-1]: next(str(t) for t in graph.objects(d, DCTERMS.title) if t.language == "sv")
+            for d in graph.subjects(RDF.type, DCAT.Dataset)}
+
+
+def test_unchanged_catalog_is_served_again_with_its_etag(app, portal):  # noqa: F811
+    first = app.get("/catalog.rdf")
+    again = app.get("/catalog.rdf")
+    assert first.status_code == again.status_code == 200
+    assert first.headers["ETag"] and first.headers["ETag"] == again.headers["ETag"]
+    assert first.body == again.body
+    assert first.headers["Content-Type"].startswith("application/rdf+xml")
+    unchanged = app.get("/catalog.rdf", headers={"If-None-Match": first.headers["ETag"]})
+    assert unchanged.status_code == 304
+
+
+def test_every_change_is_in_the_next_catalog(app, api, portal):  # noqa: F811
+    token, full = portal["token"], portal["full"]
+    before = app.get("/catalog.ttl").headers["ETag"]
+    assert titles(app)[full["id"]] == full["title"]
+
+    api("package_patch", token=token, id=full["id"], title="Ny titel")
+    assert titles(app)[full["id"]] == "Ny titel"
+    assert app.get("/catalog.ttl").headers["ETag"] != before
+
+    api("package_patch", token=token, id=full["id"], private=True)
+    assert full["id"] not in titles(app)
+    api("package_patch", token=token, id=full["id"], private=False)
+    assert full["id"] in titles(app)
+
+    api("package_delete", token=token, id=portal["nybro_dataset"]["id"])
+    assert portal["nybro_dataset"]["id"] not in titles(app)
+    assert portal["nybro_dataset"]["id"] not in titles(app, "/organization/nybro-kommun/catalog.ttl")
+
+
+def test_overview_follows_changes_for_visitors(api, portal):  # noqa: F811
+    def kalmar_count() -> int:
+        overview = api("overview_show")["result"]
+        return next(o["datasets"] for o in overview["organizations"] if o["name"] == "kalmar-kommun")
+
+    assert kalmar_count() == 1  # "full"; the private draft is not counted
+    api("package_create", token=portal["token"], owner_org=portal["kalmar"]["id"], name="ny", title="Ny",
+        notes="Ny datamängd.", classification_confirmed=True, private=False)
+    assert kalmar_count() == 2
+    api("package_patch", token=portal["token"], id=portal["private"]["id"], classification_confirmed=True,
+        private=False)
+    assert kalmar_count() == 3
