@@ -10,14 +10,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @contextlib.contextmanager
-def ckan_app(config: str = "test.ini"):
-    """CKAN loaded from ``config`` (relative to the repository), inside a request context; yields the
-    Flask app (for its test client)."""
+def ckan_app(config: str = "test.ini", request_context: bool = True):
+    """CKAN loaded from ``config`` (relative to the repository), inside a request context unless asked
+    not to (a test client's requests must not share one: the logged-in user is kept in it); yields the
+    Flask app."""
     if "ckan_bench" not in os.environ.get("CKAN_SQLALCHEMY_URL", ""):
         raise SystemExit("run through bench/run-catalog: the benchmark needs its own database and Solr core")
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
 
     app = make_app(load_config(str(ROOT / config)))
+    if not request_context:
+        yield app._wsgi_app
+        return
     with app._wsgi_app.test_request_context():
         yield app._wsgi_app

@@ -59,3 +59,12 @@ def test_overview_follows_changes_for_visitors(api, portal):  # noqa: F811
     api("package_patch", token=portal["token"], id=portal["private"]["id"], classification_confirmed=True,
         private=False)
     assert kalmar_count() == 3
+
+
+def test_turtle_and_rdfxml_catalogs_are_the_same_graph(app, portal):  # noqa: F811
+    """The catalog's own Turtle writer (dcat/serializers.py) loses nothing against rdflib's RDF/XML."""
+    from rdflib.compare import isomorphic
+
+    turtle = Graph().parse(data=app.get("/catalog.ttl").body, format="turtle")
+    rdfxml = Graph().parse(data=app.get("/catalog.rdf").body, format="xml")
+    assert len(turtle) > 100 and isomorphic(turtle, rdfxml)

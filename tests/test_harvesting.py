@@ -73,10 +73,12 @@ def served(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def consumers():
-    """The gather and fetch consumers as processes, on the test configuration and the test Redis."""
+def consumers(reset_db, migrate_db_for):
+    """The gather and fetch consumers as processes, on the test configuration, database and Redis."""
     from ckanext.harvest.queue import purge_queues
 
+    reset_db()  # the tables exist before the consumers connect
+    migrate_db_for("harvest")
     purge_queues()
     log = open(STACK / "logs" / "harvest-test-consumers.log", "w")
     processes = [subprocess.Popen([CKAN, "-c", str(ROOT / "test.ini"), "kalmar", "harvest-consumer", queue],
@@ -317,6 +319,11 @@ def test_harvested_datasets_are_marked_and_read_only(app, api, portal, served):
     harvest(source(kalmar, served("en.ttl", catalog([Municipal(1)])), "en-datamangd"))
     (dataset,) = api("package_search", fq=f"uri:\"{Municipal(1).uri}\"")["result"]["results"]
     assert dataset["harvest_source_title"] == "Kalmar kommun: en-datamangd"
+    # Its CSV links are the source's to check and serve: no file check or DataStore load is queued.
+    from ckan.lib import jobs as ckan_jobs
+
+    queued = " ".join(job.id for job in ckan_jobs.get_queue().jobs)
+    assert dataset["resources"] and not any(r["id"] in queued for r in dataset["resources"])
 
     page = app.get(f"/dataset/{dataset['name']}", headers={"Authorization": editor["token"]}).body
     assert "Den här datamängden skördas från" in page and "Kalmar kommun: en-datamangd" in page
@@ -373,3 +380,20 @@ def test_a_withdrawn_dataset_back_at_the_source_is_active_again(api, portal, ser
     served("tillbaka.ttl", catalog([Municipal(1), Municipal(2)]))
     harvest(kalmar_source)
     assert {d["uri"]: d["id"] for d in harvested(api, kalmar_source)} == before
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_sources_and_job_reports_in_the_web_interface(app, portal, served):
+    editor = factories.UserWithToken()
+    _act("organization_member_create", id=portal["nybro"]["id"], username=editor["name"], role="editor")
+    headers = {"Authorization": editor["token"]}
+    form = app.get("/harvest/new", headers=headers)
+    assert form.status_code == 200 and 'name="url"' in form.body
+    mixed = [Municipal(1), Municipal(2, valid=False)]
+    nybro_source = source(portal["nybro"], served("webb.ttl", catalog(mixed)), "webb-kalla")
+    harvest(nybro_source)
+    assert "webb-kalla" in app.get("/harvest").body
+    assert app.get("/harvest/webb-kalla", headers=headers).status_code == 200
+    (job,) = _act("harvest_job_list", source_id=nybro_source["id"])
+    report = app.get(f"/harvest/webb-kalla/job/{job['id']}", headers=headers)
+    assert report.status_code == 200 and "Värde saknas" in report.body  # the invalid dataset, in Swedish

@@ -10,20 +10,21 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from rdflib import URIRef
-from rdflib.namespace import NamespaceManager
 
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri
 
 from . import caching
+from .dcat import serializers
 from .organizations import organization
 from .search import all_datasets
 
+serializers.register()
 FORMATS = {
     "rdf": ("xml", "application/rdf+xml"),
     "xml": ("xml", "application/rdf+xml"),
-    "ttl": ("turtle", "text/turtle"),
+    "ttl": (serializers.FORMAT, "text/turtle"),  # Turtle in time proportional to the catalog
     "jsonld": ("json-ld", "application/ld+json"),
 }
 
@@ -43,15 +44,7 @@ def _dates(datasets: list[dict[str, Any]]) -> dict[str, str]:
 
 class CatalogSerializer(RDFSerializer):
     """ckanext-dcat's serializer, but the catalog keeps the URI it is given (``catalog["uri"]``), so
-    each organization's catalog is a resource of its own rather than the portal's.
-
-    Its graph binds only rdflib's core prefixes (the profiles bind the ones the catalog uses): the Turtle
-    writer looks up a prefix for every URI by scanning all bound namespaces, and the thirty rdflib binds
-    by default made that scan the largest cost of a Turtle catalog (bench/findings.md)."""
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.g.namespace_manager = NamespaceManager(self.g, bind_namespaces="core")
+    each organization's catalog is a resource of its own rather than the portal's."""
 
     def graph_from_catalog(self, catalog_dict=None):
         catalog_ref = URIRef((catalog_dict or {}).get("uri") or catalog_uri())

@@ -28,10 +28,11 @@ def consume(queue: str) -> None:
     import ckan.plugins.toolkit as tk
     from ckanext.harvest import utils
 
-    g.user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
     run = {"gather": utils.gather_consumer, "fetch": utils.fetch_consumer}[queue]
     while True:
         try:
+            if not getattr(g, "user", None):
+                g.user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
             run()
         except redis.exceptions.TimeoutError:
             log.debug("%s consumer: no message within the socket timeout; waiting again", queue)
