@@ -77,6 +77,7 @@ def consumers(reset_db, migrate_db_for):
     """The gather and fetch consumers as processes, on the test configuration, database and Redis."""
     from ckanext.harvest.queue import purge_queues
 
+    plugins.load_all()  # a module-scoped fixture runs before the per-test ``with_plugins``
     reset_db()  # the tables exist before the consumers connect
     migrate_db_for("harvest")
     purge_queues()
