@@ -36,19 +36,28 @@ KALMAR_ORGNR = "212000-0746"
 
 # ------------------------------------------------------------------------------------------- fixtures
 class _CatalogHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the files of a directory; ``/fel-500`` answers as a broken server does."""
+    """Serves the files of a directory; ``/fel-500`` answers as a broken server does, and
+    ``/till-localhost/<file>`` redirects to the file at http://localhost:<port>/."""
+
+    def _special(self) -> bool:
+        if self.path.startswith("/fel-500"):
+            self.send_error(500, "Internal Server Error")
+            return True
+        if self.path.startswith("/till-localhost/"):
+            self.send_response(302)
+            self.send_header("Location", f"http://localhost:{self.server.server_address[1]}/"
+                                         + self.path.removeprefix("/till-localhost/"))
+            self.end_headers()
+            return True
+        return False
 
     def do_HEAD(self):
-        if self.path.startswith("/fel-500"):
-            self.send_error(500, "Internal Server Error")
-            return
-        super().do_HEAD()
+        if not self._special():
+            super().do_HEAD()
 
     def do_GET(self):
-        if self.path.startswith("/fel-500"):
-            self.send_error(500, "Internal Server Error")
-            return
-        super().do_GET()
+        if not self._special():
+            super().do_GET()
 
     def log_message(self, *args):
         pass
@@ -398,3 +407,18 @@ def test_sources_and_job_reports_in_the_web_interface(app, portal, served):
     (job,) = _act("harvest_job_list", source_id=nybro_source["id"])
     report = app.get(f"/harvest/webb-kalla/job/{job['id']}", headers=headers)
     assert report.status_code == 200 and "Värde saknas" in report.body  # the invalid dataset, in Swedish
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_a_source_on_the_portals_own_network_is_not_fetched(api, portal, served):
+    """Editors add sources; the portal still reads only public addresses (the tests allow 127.0.0.1 by
+    name, ``harvest_allowed_hosts``; ``localhost`` is the portal's own network like any other)."""
+    served("intern.ttl", catalog([Municipal(1)]))
+    port = served.base.rsplit(":", 1)[1]
+    internal = source(portal["kalmar"], f"http://localhost:{port}/intern.ttl", "intern-adress")
+    (message,) = gather_errors(harvest(internal))
+    assert "inte på en publik adress" in message, message
+    redirected = source(portal["kalmar"], f"{served.base}/till-localhost/intern.ttl", "omdirigerad")
+    (message,) = gather_errors(harvest(redirected))
+    assert f"http://localhost:{port}/intern.ttl" in message and "inte är en publik adress" in message, message
+    assert harvested(api, internal) == [] and harvested(api, redirected) == []

@@ -11,14 +11,11 @@ queues every check and load that is missing or stale.
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import json
 import logging
 import os
-import socket
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from redis.exceptions import RedisError
@@ -26,7 +23,7 @@ from redis.exceptions import RedisError
 import ckan.plugins.toolkit as tk
 from ckan.lib import uploader
 
-from . import file_validation, specifications
+from . import addresses, file_validation, specifications
 from .logic.validators import as_list
 
 log = logging.getLogger(__name__)
@@ -186,18 +183,6 @@ def job_context() -> dict[str, Any]:
     return {"ignore_auth": True, "user": site_user["name"], JOB_CONTEXT_FLAG: True}
 
 
-def _public_address(url: str) -> bool:
-    """Only http(s) to public addresses: the portal never fetches from its own network for a user."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return False
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, None)}
-    except OSError:
-        return False
-    return all(ipaddress.ip_address(a).is_global for a in addresses)
-
-
 def read_file(resource: dict[str, Any], limit: int = file_validation.MAX_BYTES + 1) -> bytes | None:
     """The resource's bytes (at most ``limit``): from the portal's storage, or a public link."""
     if resource.get("url_type") == "upload":
@@ -207,7 +192,7 @@ def read_file(resource: dict[str, Any], limit: int = file_validation.MAX_BYTES +
                 return f.read(limit)
         return None
     url = resource.get("url") or ""
-    if not _public_address(url):
+    if not addresses.is_public(url):
         return None
     try:
         with requests.get(url, timeout=30, stream=True) as response:

@@ -97,6 +97,12 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
         return mapping.publisher_uri(org, default_uri) if org and default_uri else None
 
     # IDCATRDFHarvester: harvesting other DCAT-AP-SE catalogs (see harvesting/)
+    def before_download(self, url, harvest_job):
+        return harvesting.check_source_address(url, harvest_job)
+
+    def update_session(self, session):
+        return harvesting.guard_redirects(session)
+
     def after_parsing(self, rdf_parser, harvest_job):
         return harvesting.drop_datasets_held_elsewhere(rdf_parser, harvest_job)
 

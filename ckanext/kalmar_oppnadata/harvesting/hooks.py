@@ -14,7 +14,7 @@ from rdflib import URIRef
 
 from ckanext.dcat.profiles import DCAT, RDF
 
-from .. import jobs
+from .. import addresses, jobs
 from . import provenance
 
 
@@ -79,3 +79,29 @@ def index_source_validated(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     if validated.get("source_type"):
         pkg_dict["validated_data_dict"] = json.dumps(validated, cls=MissingNullEncoder)
     return pkg_dict
+
+
+def check_source_address(url: str, harvest_job: Any) -> tuple[str | None, list[str]]:
+    """Before downloading a source: only from a public address (or a host the operator allowed), so a
+    source can never make the portal read from its own network."""
+    if addresses.harvestable(url):
+        return url, []
+    return None, [jobs.portal_gettext(
+        "The source {url} is not at a public address; the portal does not fetch from its own network.").format(
+            url=url)]
+
+
+def guard_redirects(session: Any) -> Any:
+    """The download's HTTP session: a redirect to an address that is not public is refused as well."""
+    import requests
+
+    def refuse_private_redirect(response: Any, *args: Any, **kwargs: Any) -> Any:
+        if response.is_redirect:
+            target = requests.compat.urljoin(response.url, response.headers.get("location", ""))
+            if not addresses.harvestable(target):
+                raise requests.exceptions.ConnectionError(jobs.portal_gettext(
+                    "Redirected to {url}, which is not a public address.").format(url=target))
+        return response
+
+    session.hooks["response"].append(refuse_private_redirect)
+    return session
