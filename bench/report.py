@@ -41,10 +41,12 @@ def catalog_section(rows: list[dict]) -> list[str]:
     lines = [
         "## 1. Catalog export", "",
         "- commands: " + "; ".join(f"`{c}`" for c in commands) +
-        "; each measurement in a fresh process, with its own database (`ckan_bench`) and Solr core",
+        "; each measurement in a fresh process; a database and Solr core of the benchmark's own per size"
+        " (`ckan_bench_1k`, `ckan_bench`)",
         "- (a) ours: `catalog.portal_catalog`, reading every public dataset from the index and serializing"
         " with `dcat_ap_se`; (b) stock: the same datasets through ckanext-dcat's `euro_dcat_ap_3`;"
-        " (c) floor: rdflib serializing the already-built graph of (a); (d) cached: serving the unchanged"
+        " (c) floor: rdflib serializing the already-built graph of (a) (pretty-xml, which ckanext-dcat uses for"
+        " RDF/XML, and rdflib's Turtle); (d) cached: serving the unchanged"
         " catalog through `catalog.portal_catalog_file` (its fingerprint, then reading the kept file;"
         " median of 5)",
         "- seconds: median (min–max); memory: growth of the peak resident size during the export (MiB),"
