@@ -18,6 +18,7 @@ what an anonymous visitor may see, and callers who may see more get a document b
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -56,7 +57,10 @@ def _organizations_state() -> str:
     return hashlib.sha256(json.dumps([list(r) for r in rows], default=str).encode()).hexdigest()
 
 
-def _code_state() -> str:
+@functools.lru_cache(maxsize=1)
+def _package_files_state() -> float:
+    """The newest modification of the extension's code and package data, read once per process (a
+    changed deployment starts new processes)."""
     newest = 0.0
     for name in _SOURCES:
         path = PACKAGE / name
@@ -66,6 +70,11 @@ def _code_state() -> str:
                 newest = max(newest, p.stat().st_mtime)
             except OSError:
                 continue
+    return newest
+
+
+def _code_state() -> str:
+    newest = _package_files_state()
     register = tk.config.get("ckanext.kalmar_oppnadata.specifications_file")  # the region may edit it
     if register and os.path.isfile(register):
         newest = max(newest, os.path.getmtime(register))

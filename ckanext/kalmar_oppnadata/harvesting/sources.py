@@ -3,18 +3,17 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urlsplit
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from rdflib.util import guess_format
 
 
 def _format_of(url: str) -> str | None:
-    path = url.lower().split("?", 1)[0]
-    if path.endswith((".ttl", ".turtle")):
-        return "turtle"
-    if path.endswith((".rdf", ".xml")):
-        return "xml"
-    return None  # the server's content type decides
+    """RDF format by the address's file extension (rdflib's own table); None lets the server's content
+    type decide."""
+    return guess_format(urlsplit(url).path)
 
 
 def create(organization: str, url: str, *, title: str | None = None, name: str | None = None,

@@ -30,15 +30,15 @@ def _anyone(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, boo
 
 @tk.chained_auth_function
 def package_update(next_auth, context: dict[str, Any], data_dict: dict[str, Any] | None) -> dict[str, Any]:
-    from ..harvesting import provenance
-
-    dataset_id = (data_dict or {}).get("id") or getattr(context.get("package"), "id", None)
-    package = context.get("package") or (ckan_model.Package.get(dataset_id) if dataset_id else None)
-    source = provenance.source_of(package.id) if package is not None else None
-    if source:
+    # The dataset's stored harvest_source_* fields (written only from ckanext-harvest's records, see
+    # kalmar_harvest_record): no query beyond the dataset itself, on every check of every page.
+    dataset_id = (data_dict or {}).get("id")
+    package = ckan_model.Package.get(dataset_id) if dataset_id else context.get("package")
+    extras = (package.extras or {}) if package is not None else {}
+    if extras.get("harvest_source_id"):
         return {"success": False, "msg": tk._(
             'This dataset is harvested from "{source}" and is edited there; changes made here would be '
-            "overwritten at the next harvest.").format(source=source["title"])}
+            "overwritten at the next harvest.").format(source=extras.get("harvest_source_title", ""))}
     return next_auth(context, data_dict)
 
 

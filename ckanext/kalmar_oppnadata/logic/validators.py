@@ -419,7 +419,13 @@ def kalmar_harvest_record(key, data, errors, context):
     from ..harvesting import provenance
 
     dataset_id = data.get(("id",))
-    source = provenance.source_of(dataset_id) if dataset_id and not _empty(dataset_id) else None
+    if dataset_id and not _empty(dataset_id):
+        held = context.setdefault("_kalmar_harvest_source", {})  # one look-up for both fields
+        if dataset_id not in held:
+            held[dataset_id] = provenance.source_of(dataset_id)
+        source = held[dataset_id]
+    else:
+        source = None
     if not source:
         data.pop(key, None)
         raise tk.StopOnError
