@@ -31,8 +31,9 @@ AXE_PAGES = {"start": "/", "search": "/dataset/", "dataset": "/dataset/demo-badp
              "organization": "/organization/kalmar-kommun", "overview": "/oversikt",
              "goals": "/agenda2030", "specifications": "/specifikationer"}
 
-sync_api = pytest.importorskip("playwright.sync_api")
-axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+# Plain imports: a missing browser toolkit is an error of the set-up, never a quiet skip.
+from playwright import sync_api  # noqa: E402
+from axe_playwright_python import sync_playwright as axe_module  # noqa: E402
 
 
 def _free_port() -> int:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import copy
-import filecmp
 import io
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from .test_dataset_schema import FULL, FULL_RESOURCE
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+DIGG_EXAMPLES = ROOT / "tests" / "data" / "digg-examples"  # DIGG's example records, copied
 GSP_WKT = URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
 KALMAR_PUBLISHER = URIRef("http://dataportal.se/organisation/SE2120000746")
 
@@ -246,10 +245,9 @@ class TestParsing:
         parser.parse(text, _format=fmt)
         return list(parser.datasets())
 
-    @pytest.mark.skipif(not (SHARED / "examples").exists(), reason="shared/examples not beside the repo")
     def test_diggs_examples_import_into_our_schema(self, api, portal):
         for name in ("dcat-ap-se-rekommenderat.ttl", "dcat-ap-se-obligatoriskt.ttl"):
-            (parsed,) = self._parse((SHARED / "examples" / name).read_text("utf-8"))
+            (parsed,) = self._parse((DIGG_EXAMPLES / name).read_text("utf-8"))
             created = api("package_create", token=portal["token"], owner_org=portal["nybro"]["id"],
                           name=name.removesuffix(".ttl"), **parsed)["result"]
             assert created["uri"] == "https://example.com/dataset1"
@@ -333,13 +331,6 @@ class TestValidateCatalogCommand:
         for text in ("dcat:CatalogRecord is not allowed", "publisher has no URI", "has no language tag",
                      "licence must be http://creativecommons.org/publicdomain/zero/1.0/", "problem(s)"):
             assert text in result.output, text
-
-
-@pytest.mark.skipif(not (SHARED / "shacl").exists(), reason="shared/shacl not beside the repo")
-def test_packaged_shapes_equal_the_shared_ones():
-    packaged = ROOT / "ckanext/kalmar_oppnadata/dcat/shacl"
-    for name in (*validation.SHAPE_FILES, "dcat-ap-se-overrides.json"):
-        assert filecmp.cmp(packaged / name, SHARED / "shacl" / name, shallow=False), name
 
 
 def test_dataset_page_links_to_its_rdf(app, portal):
