@@ -71,10 +71,15 @@ def portal(api, sysadmin_with_token, user_factory, api_token_factory):
 
 
 def test_the_lists_cover_everything_the_plugin_registers(app):
-    assert set(action.__all__) == set(ACTIONS)
-    # Every action but CKAN's chained tag actions has its own auth function; package_update is chained
-    # (harvested datasets are read-only, tests/test_harvesting.py).
-    assert set(auth.__all__) == set(ACTIONS) - {"tag_list", "tag_search", "tag_autocomplete"} | {"package_update"}
+    # CKAN's package_create and package_update are chained to record a harvest source's classification
+    # confirmation (tests/test_harvesting.py), package_search to answer 503 while Solr is down
+    # (tests/test_outages.py).
+    assert set(action.__all__) == set(ACTIONS) | {"package_create", "package_update", "package_search"}
+    # Every action but CKAN's chained tag actions has its own auth function; package_create,
+    # package_update and harvest_source_create are chained (harvested datasets are read-only, sources are
+    # their organization's admins', tests/test_harvesting.py).
+    assert set(auth.__all__) == set(ACTIONS) - {"tag_list", "tag_search", "tag_autocomplete"} | {
+        "package_create", "package_update", "harvest_source_create"}
     ours = {rule.rule for rule in app.flask_app.url_map.iter_rules()
             if rule.endpoint.startswith("kalmar_")}
     ours.discard("/kalmar_oppnadata/<path:filename>")  # static files of the extension
@@ -113,3 +118,20 @@ def test_operator_commands_work_from_the_command_line(cli, portal):
     result = cli.invoke(ckan_cli, ["kalmar", "queue-pending"])
     assert result.exit_code == 0, result.output
     assert "1 dataset(s) looked at" in result.output
+
+
+def test_user_details_are_not_public(app, api, portal):
+    """Who has an account, their full names, last activity and the sysadmin flag are not shown to
+    anonymous visitors (``ckan.auth.public_user_details = false``)."""
+    names = [u.name for u in model.Session.query(model.User) if not u.sysadmin]
+    assert len(names) >= 2  # the two editors: the checks below run on real accounts
+    api("user_list", status=403)
+    assert app.get("/user/").status_code == 403
+    for name in names:
+        response = app.post("/api/3/action/user_show", json={"id": name})
+        assert response.status_code == 403, (name, response.body[:300])
+        assert app.get(f"/user/{name}").status_code == 403, name
+
+
+def test_sysadmins_still_see_users(api, portal):
+    assert api("user_list", token=portal["sysadmin"])["success"] is True

@@ -11,6 +11,7 @@ import re
 from importlib import resources
 
 import pytest
+import sqlalchemy as sa
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
@@ -159,6 +160,48 @@ def test_reupload_reloads_the_table(app, api, cli, token):
     assert {f["id"] for f in result["fields"]} == {"_id", "kommunkod", "kommun"}
 
 
+def test_a_failed_reload_keeps_the_previous_table(app, api, cli, token):
+    """The new file is loaded beside the table and replaces it only when it loaded (tables/staging.py)."""
+    ds = dataset(api, token, "kommuner")
+    resource = upload(app, token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
+    run_worker(cli)
+    assert search(api, resource_id=resource["id"])["result"]["total"] == 4
+
+    upload(app, token, ds["id"], b"\x00\x01\x02binary\x00" * 100, filename="kommuner.csv",
+           resource_id=resource["id"])
+    run_worker(cli)
+    status = load_status(api, token, resource["id"])
+    assert status["status"] == "error" and status["message"] == "Filen är inte en textfil (CSV)."
+    assert status["kept"]["rows"] == 4
+    result = search(api, resource_id=resource["id"], sort="kommunkod")["result"]
+    assert [r["kommun"] for r in result["records"]] == ["Hultsfred", "Mönsterås", "Kalmar", "Nybro"]
+    assert search(api, resource_id=resource["id"], q="Nybro")["result"]["total"] == 1  # full text still works
+    page = html.unescape(app.get(f"/dataset/kommuner/resource/{resource['id']}").body)
+    assert "Filen är inte en textfil (CSV)." in page
+    assert "API:t svarar fortfarande med den förra filen (4 rader)." in page
+
+    # A good file then replaces the table through the staging table: new columns, full text, SQL, dumps.
+    upload(app, token, ds["id"], b"kod;namn;invanare\n0885;Borgholm;10 900\n0840;M\xc3\xb6rbyl\xc3\xa5nga;15 700\n",
+           filename="kommuner.csv", resource_id=resource["id"])
+    run_worker(cli)
+    status = load_status(api, token, resource["id"])
+    assert status["status"] == "complete" and "kept" not in status
+    result = search(api, resource_id=resource["id"], sort="kod")["result"]
+    assert [(r["kod"], r["invanare"]) for r in result["records"]] == [("0840", 15700), ("0885", 10900)]
+    assert {f["id"] for f in result["fields"]} == {"_id", "kod", "namn", "invanare"}
+    assert search(api, resource_id=resource["id"], q="Borgholm")["result"]["total"] == 1
+    sql = api("datastore_search_sql", sql=f'SELECT namn FROM "{resource["id"]}" ORDER BY kod')["result"]
+    assert [r["namn"] for r in sql["records"]] == ["Mörbylånga", "Borgholm"]
+    assert "Borgholm" in app.get(f"/datastore/dump/{resource['id']}").body
+    assert api("datastore_info", id=resource["id"])["result"]["meta"]["count"] == 2
+    from ckanext.datastore.backend.postgres import get_write_engine
+
+    with get_write_engine().connect() as connection:
+        leftovers = connection.execute(sa.text(
+            "SELECT tablename FROM pg_tables WHERE tablename LIKE 'kalmar_staging_%'")).all()
+    assert leftovers == []
+
+
 def test_private_tables_are_not_readable_by_others(app, api, cli, token, user_factory, api_token_factory):
     ds = dataset(api, token, "hemlig", private=True)
     resource = upload(app, token, ds["id"], SWEDISH.encode(), filename="hemlig.csv")
@@ -250,7 +293,8 @@ def test_a_linked_file_on_the_portals_own_network_is_not_fetched(app, api, cli, 
                    url="http://127.0.0.1:6380/intern.csv", format="CSV")["result"]
     run_worker(cli)
     status = load_status(api, token, resource["id"])
-    assert status["status"] == "error" and status["message"] == "Filen kunde inte hämtas."
+    assert status["status"] == "error" and status["message"] == (
+        "Adressen http://127.0.0.1:6380/intern.csv hämtas inte: 127.0.0.1 är inte en publik adress.")
     assert status["file_url"] == "http://127.0.0.1:6380/intern.csv"
     search(api, resource_id=resource["id"], status=404)
     # Correcting the link reloads it (here too onto a refused address: the status follows the new link).
@@ -285,4 +329,4 @@ def test_a_job_that_starts_before_the_save_commits_waits_for_it(app, api, token)
     thread.join(timeout=60)
     assert finished.is_set()
     status = load_status(api, token, resource_id)
-    assert status and status["status"] == "error" and status["message"] == "Filen kunde inte hämtas."
+    assert status and status["status"] == "error" and "127.0.0.1 är inte en publik adress" in status["message"]

@@ -6,6 +6,7 @@ Action API, and ckanext-harvest's gather and fetch consumers run as separate pro
 """
 from __future__ import annotations
 
+import datetime
 import functools
 import http.server
 import json
@@ -28,9 +29,10 @@ from ckan.tests import factories
 from .harvest_catalog import ORIGIN, Municipal, catalog
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+DIGG_EXAMPLES = ROOT / "tests" / "data" / "digg-examples"  # DIGG's example records, copied
 CKAN = str(Path(sys.executable).with_name("ckan"))
 STACK = Path(os.environ.get("KALMAR_STACK_DIR", ROOT / ".stack"))
+ALLOWED_HOST = "oppen.kalmar.test"  # test.ini: fetch_allowed_hosts
 KALMAR_ORGNR = "212000-0746"
 
 
@@ -65,7 +67,8 @@ class _CatalogHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """A directory of catalogs on http://127.0.0.1:<port>/."""
+    """A directory of catalogs on loopback, served as http://oppen.kalmar.test:<port>/ (test.ini allows that
+    name and takes it to be 127.0.0.1)."""
     directory = tmp_path_factory.mktemp("catalogs")
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(_CatalogHandler, directory=str(directory)))
@@ -74,9 +77,9 @@ def served(tmp_path_factory):
 
     def publish(name: str, text: str) -> str:
         (directory / name).write_text(text, "utf-8")
-        return f"http://127.0.0.1:{server.server_address[1]}/{name}"
+        return f"http://{ALLOWED_HOST}:{server.server_address[1]}/{name}"
 
-    publish.base = f"http://127.0.0.1:{server.server_address[1]}"
+    publish.base = f"http://{ALLOWED_HOST}:{server.server_address[1]}"
     yield publish
     server.shutdown()
 
@@ -125,9 +128,10 @@ def _fresh_portal(reset_db, migrate_db_for, reset_index) -> dict:
     return {"kalmar": kalmar, "nybro": nybro}
 
 
-def source(org: dict, url: str, name: str) -> dict:
+def source(org: dict, url: str, name: str, confirmed: bool = True) -> dict:
+    """A source made by the site user (as a sysadmin), its classification confirmed unless asked not to."""
     return _act("harvest_source_create", name=name, title=f"{org['title']}: {name}", url=url,
-                source_type="dcat_rdf", owner_org=org["id"], frequency="MANUAL")
+                source_type="dcat_rdf", owner_org=org["id"], frequency="MANUAL", classification_confirmed=confirmed)
 
 
 def harvest(source_dict: dict, timeout: float = 240) -> dict:
@@ -271,11 +275,10 @@ def portal(reset_db, migrate_db_for, reset_index, consumers):
     return _fresh_portal(reset_db, migrate_db_for, reset_index)
 
 
-@pytest.mark.skipif(not (SHARED / "examples").exists(), reason="shared/examples not beside the repo")
 @pytest.mark.usefixtures("with_plugins")
 def test_diggs_examples_are_harvested_and_a_uri_is_never_taken_twice(api, portal, served):
-    recommended = served("rekommenderat.ttl", (SHARED / "examples" / "dcat-ap-se-rekommenderat.ttl").read_text())
-    mandatory = served("obligatoriskt.ttl", (SHARED / "examples" / "dcat-ap-se-obligatoriskt.ttl").read_text())
+    recommended = served("rekommenderat.ttl", (DIGG_EXAMPLES / "dcat-ap-se-rekommenderat.ttl").read_text())
+    mandatory = served("obligatoriskt.ttl", (DIGG_EXAMPLES / "dcat-ap-se-obligatoriskt.ttl").read_text())
     first = source(portal["kalmar"], recommended, "digg-rekommenderat")
     report = harvest(first)
     assert report["gather_errors"] == [] and object_errors(report) == []
@@ -353,15 +356,78 @@ def test_harvested_datasets_are_marked_and_read_only(app, api, portal, served):
 
 
 @pytest.mark.usefixtures("with_plugins")
-def test_sources_only_for_ones_own_organization(api, portal):
-    editor = factories.UserWithToken()
+def test_sources_are_for_the_organizations_admins(api, portal):
+    editor, admin = factories.UserWithToken(), factories.UserWithToken()
     _act("organization_member_create", id=portal["nybro"]["id"], username=editor["name"], role="editor")
+    _act("organization_member_create", id=portal["nybro"]["id"], username=admin["name"], role="admin")
     fields = {"url": "https://nybro.example/katalog.ttl", "source_type": "dcat_rdf", "frequency": "WEEKLY"}
-    api("harvest_source_create", token=editor["token"], status=403, name="fel-org", title="Fel",
+    refused = api("harvest_source_create", token=editor["token"], status=403, name="av-redaktor", title="Redaktör",
+                  owner_org=portal["nybro"]["id"], **fields)
+    assert "administratörer" in refused["error"]["message"]
+    api("harvest_source_create", token=admin["token"], status=403, name="fel-org", title="Fel",
         owner_org=portal["kalmar"]["id"], **fields)
-    created = api("harvest_source_create", token=editor["token"], name="nybro-katalog", title="Nybros katalog",
-                  owner_org=portal["nybro"]["id"], **fields)["result"]
+    created = api("harvest_source_create", token=admin["token"], name="nybro-katalog", title="Nybros katalog",
+                  owner_org=portal["nybro"]["id"], classification_confirmed=True, **fields)["result"]
     assert created["owner_org"] == portal["nybro"]["id"]
+    record = {e["key"]: e["value"] for e in created["extras"]}
+    assert record["classification_confirmed_by"] == admin["name"]
+    assert record["classification_confirmed_at"].startswith(str(datetime.date.today().year))
+    # Editors may not change a source, nor withdraw or give the confirmation.
+    api("harvest_source_patch", token=editor["token"], status=403, id=created["id"], classification_confirmed=False)
+    api("package_patch", token=editor["token"], status=403, id=created["id"], title="Ändrad")
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_the_confirmation_cannot_be_forged_and_is_kept_until_withdrawn(api, portal):
+    admin = factories.UserWithToken()
+    _act("organization_member_create", id=portal["kalmar"]["id"], username=admin["name"], role="admin")
+    forged = [{"key": "classification_confirmed_by", "value": "någon-annan"},
+              {"key": "classification_confirmed_at", "value": "2020-01-01T00:00:00+00:00"}]
+    created = api("harvest_source_create", token=admin["token"], name="forfalskad", title="Förfalskad",
+                  url="https://kalmar.example/a.ttl", source_type="dcat_rdf", owner_org=portal["kalmar"]["id"],
+                  extras=forged)["result"]
+    assert not {e["key"] for e in created.get("extras", [])} & {"classification_confirmed_by",
+                                                                 "classification_confirmed_at"}
+    confirmed = api("harvest_source_patch", token=admin["token"], id=created["id"],
+                    classification_confirmed=True)["result"]
+    assert {e["key"]: e["value"] for e in confirmed["extras"]}["classification_confirmed_by"] == admin["name"]
+    kept = api("harvest_source_patch", token=admin["token"], id=created["id"], title="Ny titel")["result"]
+    assert {e["key"]: e["value"] for e in kept["extras"]}["classification_confirmed_by"] == admin["name"]
+    withdrawn = api("harvest_source_patch", token=admin["token"], id=created["id"],
+                    classification_confirmed=False)["result"]
+    assert "classification_confirmed_by" not in {e["key"] for e in withdrawn.get("extras", [])}
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_an_unconfirmed_source_harvests_private_datasets_until_an_admin_confirms_in_the_form(app, api, portal,
+                                                                                            served):
+    admin = factories.UserWithToken()
+    _act("organization_member_create", id=portal["kalmar"]["id"], username=admin["name"], role="admin")
+    headers = {"Authorization": admin["token"]}
+    url = served("oklassad.ttl", catalog([Municipal(1), Municipal(2)]))
+    form = {"url": url, "title": "Oklassad källa", "name": "oklassad", "notes": "", "source_type": "dcat_rdf",
+            "frequency": "MANUAL", "config": "", "owner_org": portal["kalmar"]["id"], "save": "Save"}
+    response = app.post("/harvest/new", headers=headers, data={**form, "classification_confirmed": "false"},
+                        follow_redirects=False)
+    assert response.status_code == 302, response.body[-2000:]
+    unconfirmed = _act("harvest_source_show", id="oklassad")
+    harvest(unconfirmed)
+    mine = api("package_search", token=admin["token"], fq=f"harvest_source_id:{unconfirmed['id']}",
+               include_private=True)["result"]
+    assert mine["count"] == 2 and all(d["private"] and not d["classification_confirmed"] for d in mine["results"])
+    assert harvested(api, unconfirmed) == []  # anonymous search
+    assert URIRef(Municipal(1).uri) not in set(Graph().parse(data=app.get("/catalog.ttl").body, format="turtle")
+                                               .subjects(RDF.type, DCAT.Dataset))
+
+    page = app.get("/harvest/edit/oklassad", headers=headers).body
+    assert 'name="classification_confirmed"' in page and "klassat informationen" in page
+    response = app.post("/harvest/edit/oklassad", headers=headers, follow_redirects=False,
+                        data={**form, "classification_confirmed": ["false", "true"]})
+    assert response.status_code == 302, response.body[-2000:]
+    assert "Bekräftat av" in app.get("/harvest/edit/oklassad", headers=headers).body
+    harvest(unconfirmed)
+    public = harvested(api, unconfirmed)
+    assert len(public) == 2 and all(d["classification_confirmed"] for d in public)
 
 
 def test_cli_adds_a_source_for_an_organization(cli, portal):
@@ -374,6 +440,12 @@ def test_cli_adds_a_source_for_an_organization(cli, portal):
     assert shown["owner_org"] == portal["kalmar"]["id"] and shown["frequency"] == "DAILY"
     assert json.loads(shown["config"]) == {"rdf_format": "xml"}
     assert shown["title"] == "Kalmar kommun, egen katalog"
+    assert "classification_confirmed_by" not in {e["key"] for e in shown.get("extras", [])}  # not without the flag
+    result = cli.invoke(ckan_cli, ["kalmar", "harvest-source", "kalmar-kommun", "https://kalmar.example/b.ttl",
+                                   "--name", "bekraftad", "--classification-confirmed"])
+    assert result.exit_code == 0, result.output
+    confirmed = {e["key"]: e["value"] for e in _act("harvest_source_show", id="bekraftad")["extras"]}
+    assert confirmed["classification_confirmed_by"] == _site_context()["user"]
     result = cli.invoke(ckan_cli, ["kalmar", "harvest-source", "ingen-kommun", "https://x.example/a.ttl"])
     assert result.exit_code != 0 and "ingen-kommun" in result.output
 
@@ -395,7 +467,7 @@ def test_a_withdrawn_dataset_back_at_the_source_is_active_again(api, portal, ser
 @pytest.mark.usefixtures("with_plugins")
 def test_sources_and_job_reports_in_the_web_interface(app, portal, served):
     editor = factories.UserWithToken()
-    _act("organization_member_create", id=portal["nybro"]["id"], username=editor["name"], role="editor")
+    _act("organization_member_create", id=portal["nybro"]["id"], username=editor["name"], role="admin")
     headers = {"Authorization": editor["token"]}
     form = app.get("/harvest/new", headers=headers)
     assert form.status_code == 200 and 'name="url"' in form.body
@@ -411,13 +483,13 @@ def test_sources_and_job_reports_in_the_web_interface(app, portal, served):
 
 @pytest.mark.usefixtures("with_plugins")
 def test_a_source_on_the_portals_own_network_is_not_fetched(api, portal, served):
-    """Editors add sources; the portal still reads only public addresses (the tests allow 127.0.0.1 by
-    name, ``harvest_allowed_hosts``; ``localhost`` is the portal's own network like any other)."""
+    """Admins add sources; the portal still reads only public addresses (the tests allow one name for their
+    loopback server, ``fetch_allowed_hosts``; ``localhost`` is the portal's own network like any other)."""
     served("intern.ttl", catalog([Municipal(1)]))
     port = served.base.rsplit(":", 1)[1]
     internal = source(portal["kalmar"], f"http://localhost:{port}/intern.ttl", "intern-adress")
     (message,) = gather_errors(harvest(internal))
-    assert "inte på en publik adress" in message, message
+    assert "localhost pekar på" in message and "inte är en publik adress" in message, message
     redirected = source(portal["kalmar"], f"{served.base}/till-localhost/intern.ttl", "omdirigerad")
     (message,) = gather_errors(harvest(redirected))
     assert f"http://localhost:{port}/intern.ttl" in message and "inte är en publik adress" in message, message

@@ -89,3 +89,19 @@ class TestDeployment:
         for key in ("POSTGRES_PASSWORD", "CKAN___SECRET_KEY", "CKAN_SITE_URL"):
             assert f"{key}=" in example
         assert "change-me" in example
+
+    def test_nginx_keeps_no_catalog_or_overview_for_a_time(self):
+        """A dataset made private must be gone from the next catalog: nginx asks the portal every time
+        (which answers 304 to a client that has the current version) and keeps nothing for minutes."""
+        conf = (ROOT / "deploy/nginx/default.conf").read_text()
+        directives = [line.split("#")[0].strip() for line in conf.splitlines()]
+        directives = [d for d in directives if d]
+        for timed in ("proxy_cache_path", "proxy_cache_valid", "expires", "proxy_ignore_headers",
+                      "fastcgi_cache", "uwsgi_cache"):
+            assert not any(d.startswith(timed) for d in directives), timed
+        assert all(d == "proxy_cache off;" for d in directives if d.startswith("proxy_cache "))
+        # The conditional request reaches the portal unchanged (nginx drops none of these by default, and
+        # nothing here clears them).
+        assert not any(("If-None-Match" in d or "If-Modified-Since" in d) for d in directives)
+        for path in ("/catalog.rdf", "/organization/kalmar-kommun/catalog.ttl", "/oversikt"):
+            assert any(path.split(".")[0].split("/")[-1] in d and d.startswith("location") for d in directives), path

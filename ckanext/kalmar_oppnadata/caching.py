@@ -15,20 +15,31 @@ Building the complete catalog of 10,000 datasets takes minutes and the public ov
 Catalogs are kept as files in the storage directory (shared by every CKAN process, written atomically);
 the anonymous overview in the process's memory. Private data never enters either: both are built from
 what an anonymous visitor may see, and callers who may see more get a document built for them.
+
+**When Solr is down** the fingerprint cannot be read nor a document built. The last kept version is then
+served, marked stale (``Kept.stale``), but only if no dataset changed in the database after it was kept:
+a dataset made private just before the outage must never be served from an older document. (While Solr is
+down no dataset can change: CKAN indexes each save before it commits.) Without such a version the caller
+gets ``SearchUnavailable``.
 """
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import json
 import os
 import tempfile
 import threading
+import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
+
+import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.lib.search.common import SearchError, SolrConnectionError
 
 PACKAGE = Path(__file__).resolve().parent
 # What the documents are made by, besides the data: watched by modification time.
@@ -37,7 +48,7 @@ _SOURCES = ("catalog.py", "overview.py", "quality.py", "requested_datasets.py", 
 _SETTINGS = ("ckan.site_url", "ckan.site_title", "ckan.site_description", "ckanext.dcat.base_uri",
              "ckanext.kalmar_oppnadata.catalog_publisher", "ckan.locale_default")
 
-_memory: dict[str, tuple[str, Any]] = {}
+_memory: dict[str, tuple[str, Any, float]] = {}  # name → (fingerprint, value, when kept)
 _memory_lock = threading.Lock()
 
 
@@ -95,13 +106,43 @@ def _directory() -> Path:
     return directory
 
 
-def cached_file(name: str, key: str, build: Callable[[], str]) -> Path:
-    """The file of document ``name`` for ``key``, built (and older versions of it removed) when missing."""
+class SearchUnavailable(Exception):
+    """Solr cannot be reached and no kept version may be served instead."""
+
+
+class Kept(NamedTuple):
+    path: Path
+    stale: bool  # served from before an outage of Solr
+
+
+def _last_change() -> float:
+    """When a dataset last changed in the database (POSIX seconds; 0 if none)."""
+    newest = model.Session.execute(sa.text("SELECT max(metadata_modified) FROM package")).scalar()
+    return newest.replace(tzinfo=datetime.timezone.utc).timestamp() if newest else 0.0
+
+
+def _last_kept(directory: Path, name: str) -> Path | None:
+    kept = [p for p in directory.glob(f"{name}.*") if p.is_file()]
+    if not kept:
+        return None
+    newest = max(kept, key=lambda p: p.stat().st_mtime)
+    return newest if newest.stat().st_mtime >= _last_change() else None
+
+
+def cached_file(name: str, key: Callable[[], str], build: Callable[[], str]) -> Kept:
+    """The file of document ``name`` for the fingerprint ``key()``, built (and older versions of it removed)
+    when missing. With Solr down, the last kept version (see the module's notes)."""
     directory = _directory()
-    path = directory / f"{name}.{key}"
-    if path.exists():
-        return path
-    body = build()
+    try:
+        path = directory / f"{name}.{key()}"
+        if path.exists():
+            return Kept(path, False)
+        body = build()
+    except (SearchError, SolrConnectionError) as error:
+        last = _last_kept(directory, name)
+        if last is None:
+            raise SearchUnavailable(str(error)) from error
+        return Kept(last, True)
     handle, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.")
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(body)
@@ -112,16 +153,23 @@ def cached_file(name: str, key: str, build: Callable[[], str]) -> Path:
                 old.unlink()
             except OSError:
                 pass
-    return path
+    return Kept(path, False)
 
 
-def cached_value(name: str, key: str, build: Callable[[], Any]) -> Any:
-    """``build()`` kept in this process's memory under ``name`` until ``key`` changes."""
+def cached_value(name: str, key: Callable[[], str], build: Callable[[], Any]) -> Any:
+    """``build()`` kept in this process's memory under ``name`` until ``key()`` changes. With Solr down,
+    the value last kept (if no dataset changed since), else ``SearchUnavailable``."""
     with _memory_lock:
         held = _memory.get(name)
-    if held and held[0] == key:
-        return held[1]
-    value = build()
+    try:
+        current = key()
+        if held and held[0] == current:
+            return held[1]
+        value = build()
+    except (SearchError, SolrConnectionError) as error:
+        if held and held[2] >= _last_change():
+            return held[1]
+        raise SearchUnavailable(str(error)) from error
     with _memory_lock:
-        _memory[name] = (key, value)
+        _memory[name] = (current, value, time.time())
     return value

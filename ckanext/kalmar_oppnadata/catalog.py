@@ -94,14 +94,14 @@ def portal_catalog(fmt: str) -> tuple[str, str]:
     return serialize(portal_catalog_dict(), list(public_datasets()), fmt)
 
 
-def portal_catalog_file(fmt: str) -> Path:
+def portal_catalog_file(fmt: str) -> caching.Kept:
     """The whole portal's catalog as a kept file, built again only when what it shows changed."""
-    return caching.cached_file(f"catalog-{fmt}", caching.fingerprint(), lambda: portal_catalog(fmt)[0])
+    return caching.cached_file(f"catalog-{fmt}", caching.fingerprint, lambda: portal_catalog(fmt)[0])
 
 
-def organization_catalog_file(org: dict[str, Any], fmt: str) -> Path:
+def organization_catalog_file(org: dict[str, Any], fmt: str) -> caching.Kept:
     """One organization's catalog as a kept file (see ``portal_catalog_file``)."""
-    return caching.cached_file(f"catalog-{org['id']}-{fmt}", caching.fingerprint(_organization_fq(org)),
+    return caching.cached_file(f"catalog-{org['id']}-{fmt}", lambda: caching.fingerprint(_organization_fq(org)),
                                lambda: organization_catalog(org, fmt)[0])
 
 

@@ -94,16 +94,21 @@ def validate_catalog(organization: str | None, path: str | None):
 @click.option("--frequency", default="WEEKLY", show_default=True,
               type=click.Choice(["MANUAL", "DAILY", "WEEKLY", "BIWEEKLY", "MONTHLY"]),
               help="How often the source is harvested (the job runner starts scheduled harvests).")
-def harvest_source(organization: str, url: str, title: str | None, name: str | None, frequency: str):
+@click.option("--classification-confirmed", is_flag=True,
+              help="The organization has confirmed that what the source publishes is classified as public "
+                   "(recorded as confirmed by the site user); without it the datasets are harvested as private.")
+def harvest_source(organization: str, url: str, title: str | None, name: str | None, frequency: str,
+                   classification_confirmed: bool):
     """Add a DCAT-AP-SE catalog (RDF/XML or Turtle at URL) as a harvest source of ORGANIZATION.
 
-    Its datasets are harvested into that organization. The same can be done in the web interface at
-    /harvest/new by the organization's editors and admins.
+    Its datasets are harvested into that organization, as private ones unless the classification is
+    confirmed. The same can be done in the web interface at /harvest/new by the organization's admins.
     """
     from .harvesting import sources
 
     try:
-        source = sources.create(organization, url, title=title, name=name, frequency=frequency)
+        source = sources.create(organization, url, title=title, name=name, frequency=frequency,
+                                classification_confirmed=classification_confirmed)
     except tk.ObjectNotFound:
         sys.exit(f"No organization '{organization}'.")
     except tk.ValidationError as error:

@@ -1,8 +1,15 @@
-"""Reachability of the services the portal needs, for monitoring (``/health``).
+"""Reachability of the services the portal needs, and life of its background processes, for monitoring
+(``/health``).
 
-Each check opens a fresh connection to the configured address with a short timeout, so it reports the
-service's state now, not a pooled connection's. Details name the failure's kind only, never a URL or a
-credential.
+Each service check opens a fresh connection to the configured address with a short timeout, so it reports
+the service's state now, not a pooled connection's. Details name the failure's kind only, never a URL or a
+credential. A service down makes the answer 503.
+
+The background processes are reported beside them (``processes``, with their own ``ok``): the jobs worker
+by RQ's own registration and heartbeat in Redis (a worker stopped cleanly leaves at once; one killed leaves
+when its RQ heartbeat expires), the harvest consumers by the heartbeat they keep (``jobs.heartbeat``). A
+process down does not make the web answer 503, since the portal still serves; monitoring reads
+``processes.ok``.
 """
 from __future__ import annotations
 
@@ -15,6 +22,8 @@ import sqlalchemy
 from sqlalchemy.pool import NullPool
 
 import ckan.plugins.toolkit as tk
+
+from . import jobs
 
 TIMEOUT = 3
 
@@ -47,6 +56,38 @@ def _redis() -> None:
 CHECKS: dict[str, Callable[[], None]] = {"database": _database, "solr": _solr, "redis": _redis}
 
 
+def _workers() -> dict[str, Any]:
+    from rq import Worker
+
+    from ckan.lib import jobs as ckan_jobs
+
+    queue = ckan_jobs.get_queue()
+    alive = [w for w in Worker.all(connection=queue.connection, queue=queue) if w.state != "suspended"]
+    return {"ok": bool(alive), "count": len(alive)}
+
+
+def _consumer(queue: str) -> Callable[[], dict[str, Any]]:
+    def probe() -> dict[str, Any]:
+        age = jobs.heartbeat_age(f"harvest-{queue}")
+        return {"ok": age is not None, **({"seconds_since_heartbeat": round(age, 1)} if age is not None else {})}
+
+    return probe
+
+
+PROCESSES: dict[str, Callable[[], dict[str, Any]]] = {
+    "jobs_worker": _workers, "harvest_gather": _consumer("gather"), "harvest_fetch": _consumer("fetch")}
+
+
+def processes() -> dict[str, Any]:
+    results = {}
+    for name, probe in PROCESSES.items():
+        try:
+            results[name] = probe()
+        except Exception as error:  # Redis unreachable: the process's state is unknown, so not ok
+            results[name] = {"ok": False, "error": type(error).__name__}
+    return {"ok": all(r["ok"] for r in results.values()), **results}
+
+
 def check() -> dict[str, Any]:
     results = {}
     for name, probe in CHECKS.items():
@@ -57,4 +98,4 @@ def check() -> dict[str, Any]:
         except Exception as error:  # any failure means "not reachable"; its kind is the detail
             results[name] = {"ok": False, "error": type(error).__name__}
         results[name]["ms"] = round((time.monotonic() - start) * 1000)
-    return {"ok": all(r["ok"] for r in results.values()), "services": results}
+    return {"ok": all(r["ok"] for r in results.values()), "services": results, "processes": processes()}

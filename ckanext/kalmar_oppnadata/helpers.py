@@ -7,6 +7,7 @@ import ckan.plugins.toolkit as tk
 
 from . import (identifiers, jobs, licenses, organizations, quality, requested_datasets, search, specifications,
                vocabularies)
+from .harvesting import classification
 from .tables import api as table_api
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "kalmar_organization_quality",
     "kalmar_home",
     "kalmar_sdg_goals",
+    "kalmar_source_classification",
+    "kalmar_organization",
 ]
 
 # Organization fields shown as facts, in this order; the rest of the schema is form-only.
@@ -177,3 +180,13 @@ def kalmar_home() -> dict[str, Any]:
 
 def kalmar_sdg_goals() -> tuple[vocabularies.Concept, ...]:
     return vocabularies.get("sdg").concepts
+
+
+def kalmar_source_classification(data: dict[str, Any]) -> dict[str, Any]:
+    """The harvest source form's classification box: ``checked`` and the stored ``record`` (by, at)."""
+    return classification.form_state(data or {})
+
+
+def kalmar_organization(id_or_name: str) -> dict[str, Any] | None:
+    """An organization's own fields, read from the database only (no dataset count, so no search)."""
+    return organizations.organization(id_or_name)

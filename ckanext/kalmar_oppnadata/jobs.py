@@ -10,12 +10,14 @@ queues every check and load that is missing or stale.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import logging
 import os
+import threading
 import time
-from typing import Any
+from typing import Any, Iterator
 
 import requests
 from redis.exceptions import RedisError
@@ -23,11 +25,69 @@ from redis.exceptions import RedisError
 import ckan.plugins.toolkit as tk
 from ckan.lib import uploader
 
-from . import addresses, file_validation, specifications
+from . import file_validation, specifications
+from .files import fetch
 from .logic.validators import as_list
 
 log = logging.getLogger(__name__)
 JOB_CONTEXT_FLAG = "kalmar_background_job"
+HEARTBEAT_PREFIX = "kalmar:heartbeat:"
+
+
+def heartbeat_seconds() -> int:
+    return tk.config.get("ckanext.kalmar_oppnadata.heartbeat_seconds")
+
+
+@contextlib.contextmanager
+def heartbeat(name: str) -> Iterator[str]:
+    """While the block runs, Redis holds ``kalmar:heartbeat:<name>``, refreshed by a thread three times per
+    lifetime. A process that dies (killed, out of memory, machine gone) stops refreshing it, and it expires
+    within ``heartbeat_seconds``: how a load or a consumer that died is told from one that is busy.
+    Yields the name to record. Redis being unreachable never stops the work."""
+    from ckan.lib.redis import connect_to_redis
+
+    ttl = max(1, int(heartbeat_seconds()))
+    key = HEARTBEAT_PREFIX + name
+    stop = threading.Event()
+
+    def beat() -> None:
+        while True:
+            try:
+                connect_to_redis().set(key, datetime.datetime.now(datetime.timezone.utc).isoformat(), ex=ttl)
+            except RedisError as error:
+                log.warning("heartbeat %s not written: %s", name, error)
+            if stop.wait(ttl / 3):
+                return
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{name}", daemon=True)
+    thread.start()
+    try:
+        yield name
+    finally:
+        stop.set()
+        thread.join()
+        with contextlib.suppress(RedisError):
+            connect_to_redis().delete(key)
+
+
+def heartbeat_age(name: str) -> float | None:
+    """Seconds since the heartbeat ``name`` was last written; None if it is not alive (or Redis cannot
+    be asked: see ``heartbeat_alive``)."""
+    from ckan.lib.redis import connect_to_redis
+
+    value = connect_to_redis().get(HEARTBEAT_PREFIX + name)
+    if not value:
+        return None
+    written = datetime.datetime.fromisoformat(value.decode() if isinstance(value, bytes) else value)
+    return (datetime.datetime.now(datetime.timezone.utc) - written).total_seconds()
+
+
+def heartbeat_alive(name: str) -> bool | None:
+    """Whether the heartbeat ``name`` is alive; None if Redis cannot be asked."""
+    try:
+        return heartbeat_age(name) is not None
+    except RedisError:
+        return None
 
 
 def specification_for(dataset: dict[str, Any]) -> dict[str, Any] | None:
@@ -183,28 +243,36 @@ def job_context() -> dict[str, Any]:
     return {"ignore_auth": True, "user": site_user["name"], JOB_CONTEXT_FLAG: True}
 
 
-def read_file(resource: dict[str, Any], limit: int = file_validation.MAX_BYTES + 1) -> bytes | None:
-    """The resource's bytes (at most ``limit``): from the portal's storage, or a public link."""
+class Unreadable(Exception):
+    """A resource's file could not be read; ``sv`` and ``en`` say why (shown on the resource)."""
+
+    def __init__(self, sv: str, en: str):
+        super().__init__(en)
+        self.sv, self.en = sv, en
+
+
+def read_file(resource: dict[str, Any], limit: int = file_validation.MAX_BYTES + 1) -> bytes:
+    """The resource's bytes (at most ``limit``): from the portal's storage, or a link to a public address
+    (every redirect checked too, see ``files.fetch``). Raises ``Unreadable`` saying why not."""
     if resource.get("url_type") == "upload":
         path = uploader.get_resource_uploader(resource).get_path(resource["id"])
         if isinstance(path, str) and os.path.isfile(path):
             with open(path, "rb") as f:
                 return f.read(limit)
-        return None
+        raise Unreadable("Den uppladdade filen finns inte i portalens lagring.",
+                         "The uploaded file is not in the portal's storage.")
     url = resource.get("url") or ""
-    if not addresses.is_public(url):
-        return None
     try:
-        with requests.get(url, timeout=30, stream=True) as response:
-            response.raise_for_status()
-            data = b""
-            for chunk in response.iter_content(65536):
-                data += chunk
-                if len(data) >= limit:
-                    break
-            return data[:limit]
-    except requests.RequestException:
-        return None
+        fetched = fetch.fetch(url, limit=limit)
+    except fetch.AddressRefused as refused:
+        raise Unreadable(refused.sv, refused.en) from None
+    except requests.RequestException as error:
+        raise Unreadable(f"Filen kunde inte hämtas från {url} ({type(error).__name__}).",
+                         f"The file could not be fetched from {url} ({type(error).__name__}).") from None
+    if fetched.status >= 400:
+        raise Unreadable(f"Filen kunde inte hämtas: {url} svarade med HTTP {fetched.status}.",
+                         f"The file could not be fetched: {url} answered HTTP {fetched.status}.")
+    return fetched.body
 
 
 def validate_resource(resource_id: str) -> None:
@@ -220,11 +288,13 @@ def validate_resource(resource_id: str) -> None:
     spec = specification_for(dataset)
     if spec is None or not is_csv(resource):
         return
-    raw = read_file(resource)
-    if raw is None:
+    try:
+        raw: bytes | None = read_file(resource)
+    except Unreadable as unreadable:
+        raw = None
         report = {"status": "error", "error_count": 1, "errors": [{
             "code": "unreadable", "row": None, "column": None,
-            "message": "Filen kunde inte hämtas för kontroll.", "message_en": "The file could not be fetched for checking."}]}
+            "message": unreadable.sv, "message_en": unreadable.en}]}
     else:
         report = file_validation.validate(raw, specifications.table_schema(spec))
     report = file_validation.with_provenance(report, raw, spec["uri"])

@@ -7,10 +7,12 @@ from flask import Blueprint, jsonify, make_response, redirect, send_file
 
 import ckan.plugins.toolkit as tk
 
-from . import catalog, health, overview, requested_datasets, search, specifications, vocabularies
+from . import (catalog, health, organizations, overview, requested_datasets, search, specifications,
+               vocabularies)
+from .outages import outage_pages
 
 __all__ = ["catalog_pages", "organization_pages", "agenda2030_pages", "specification_pages", "overview_pages",
-           "monitoring", "request_guard"]
+           "monitoring", "request_guard", "outage_pages"]
 
 catalog_pages = Blueprint("kalmar_catalog", __name__)
 monitoring = Blueprint("kalmar_monitoring", __name__)
@@ -25,11 +27,10 @@ RDF_MEDIA_TYPES = {"application/rdf+xml": "rdf", "text/turtle": "ttl", "applicat
 
 
 def _organization_or_404(id: str) -> dict[str, Any]:
-    try:
-        org = tk.get_action("organization_show")({}, {"id": id, "include_datasets": False})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        tk.abort(404, tk._("Organization not found"))
-    if org.get("state") != "active":
+    """The organization's own fields from the database (no dataset count: no search, so the catalogs
+    answer while Solr is down)."""
+    org = organizations.organization(id)
+    if not org or org.get("state") != "active" or not org.get("is_organization", True):
         tk.abort(404, tk._("Organization not found"))
     return org
 
@@ -64,7 +65,8 @@ def _rdf_file_response(kept_file, fmt: str):
     ETag: a client that has this version gets 304. Asked again if another request replaced the file
     between finding and opening it."""
     for attempt in range(3):
-        path = kept_file()
+        kept = kept_file()
+        path = kept.path
         try:
             response = send_file(path, mimetype=f"{catalog.FORMATS[fmt][1]}; charset=utf-8",
                                  etag=path.suffix[1:], conditional=True, max_age=0)
@@ -73,6 +75,9 @@ def _rdf_file_response(kept_file, fmt: str):
                 raise
             continue
         response.headers["Cache-Control"] = "no-cache"
+        if kept.stale:  # Solr is down: the last kept version, from before the fault (caching.py)
+            response.headers["Warning"] = '110 - "Response is Stale"'
+            response.headers["X-Kalmar-Stale"] = "search-unavailable"
         return response
 
 

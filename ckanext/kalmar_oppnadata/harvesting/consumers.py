@@ -9,6 +9,8 @@
   client CKAN 2.12 installs (redis-py 8) gives up any read after its socket timeout: an idle consumer then
   exits with ``redis.exceptions.TimeoutError``. Here it starts waiting again; a message is taken off the
   queue only by a completed pop, so nothing is lost.
+- **Alive, visibly.** A heartbeat in Redis (``jobs.heartbeat``) says the consumer runs; ``/health`` reports
+  it.
 - **Not ended by one bad message.** Any other error is logged and the consumer goes on with the next
   message (ckanext-harvest's job runner re-queues messages left unfinished).
 """
@@ -16,19 +18,28 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 log = logging.getLogger(__name__)
 
 def consume(queue: str) -> None:
     """Run the ``queue`` consumer ("gather" or "fetch") until the process is stopped. Call inside a request
     context (the CLI command does)."""
+    from ckanext.harvest import utils
+
+    from .. import jobs
+
+    run = {"gather": utils.gather_consumer, "fetch": utils.fetch_consumer}[queue]
+    with jobs.heartbeat(f"harvest-{queue}"):  # /health reports a consumer whose heartbeat stopped
+        _consume(queue, run)
+
+
+def _consume(queue: str, run: Any) -> None:
     import redis
     from flask import g
 
     import ckan.plugins.toolkit as tk
-    from ckanext.harvest import utils
 
-    run = {"gather": utils.gather_consumer, "fetch": utils.fetch_consumer}[queue]
     while True:
         try:
             if not getattr(g, "user", None):

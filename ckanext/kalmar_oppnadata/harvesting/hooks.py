@@ -3,7 +3,7 @@
 The harvester parses each source with the portal's profile (``dcat_ap_se``), so a harvested dataset has
 exactly the fields of one published here, including its original URI and identifier. These steps add what
 the region needs on top: the dataset belongs to the organization that owns the harvest source, it is public
-(it is published at the source), and a URI that is already someone else's is reported, not taken over.
+only if an admin confirmed the source's classification (``classification``), and a URI that is already someone else's is reported, not taken over.
 Being harvested is recorded by ckanext-harvest itself (see ``provenance``).
 """
 from __future__ import annotations
@@ -14,8 +14,9 @@ from rdflib import URIRef
 
 from ckanext.dcat.profiles import DCAT, RDF
 
-from .. import addresses, jobs
-from . import provenance
+from .. import jobs
+from ..files import fetch
+from . import classification, provenance
 
 
 def drop_datasets_held_elsewhere(parser: Any, harvest_job: Any) -> tuple[Any, list[str]]:
@@ -40,23 +41,23 @@ def drop_datasets_held_elsewhere(parser: Any, harvest_job: Any) -> tuple[Any, li
     return parser, errors
 
 
-def _source_organization(harvest_object: Any) -> str | None:
-    """The organization of the harvest source (a source is a CKAN dataset of type ``harvest``)."""
+def _source(harvest_object: Any) -> Any:
+    """The harvest source (a CKAN dataset of type ``harvest``) as a ``model.Package``."""
     import ckan.model as model
 
-    source = model.Package.get(harvest_object.harvest_source_id or harvest_object.job.source_id)
-    return source.owner_org if source else None
+    return model.Package.get(harvest_object.harvest_source_id or harvest_object.job.source_id)
 
 
 def prepare(harvest_object: Any, dataset: dict[str, Any], existing: bool) -> None:
-    """Before a harvested dataset is created or updated: in the source's organization, public, and (if it
-    had been withdrawn and is back at the source) active again."""
-    owner = _source_organization(harvest_object)
-    if owner:
-        dataset["owner_org"] = owner
-    dataset["private"] = False
-    # Published at the source, so its classification is the source's; nothing here can confirm otherwise.
-    dataset["classification_confirmed"] = True
+    """Before a harvested dataset is created or updated: in the source's organization, public only if an
+    admin confirmed the source's classification (else private), and (if it had been withdrawn and is back
+    at the source) active again."""
+    source = _source(harvest_object)
+    if source is not None and source.owner_org:
+        dataset["owner_org"] = source.owner_org
+    confirmed = classification.confirmation(source) is not None
+    dataset["private"] = not confirmed
+    dataset["classification_confirmed"] = confirmed
     if existing:
         dataset["state"] = "active"
 
@@ -82,26 +83,15 @@ def index_source_validated(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_source_address(url: str, harvest_job: Any) -> tuple[str | None, list[str]]:
-    """Before downloading a source: only from a public address (or a host the operator allowed), so a
-    source can never make the portal read from its own network."""
-    if addresses.harvestable(url):
-        return url, []
-    return None, [jobs.portal_gettext(
-        "The source {url} is not at a public address; the portal does not fetch from its own network.").format(
-            url=url)]
+    """Before downloading a source: only from a public address (see ``files.fetch``), so a source can never
+    make the portal read from its own network. The download itself goes through ``guard_redirects``."""
+    try:
+        fetch.checked_address(url)
+    except fetch.AddressRefused as refused:
+        return None, [refused.sv]
+    return url, []
 
 
 def guard_redirects(session: Any) -> Any:
-    """The download's HTTP session: a redirect to an address that is not public is refused as well."""
-    import requests
-
-    def refuse_private_redirect(response: Any, *args: Any, **kwargs: Any) -> Any:
-        if response.is_redirect:
-            target = requests.compat.urljoin(response.url, response.headers.get("location", ""))
-            if not addresses.harvestable(target):
-                raise requests.exceptions.ConnectionError(jobs.portal_gettext(
-                    "Redirected to {url}, which is not a public address.").format(url=target))
-        return response
-
-    session.hooks["response"].append(refuse_private_redirect)
-    return session
+    """The download's HTTP session: every request and every redirect goes to a checked public address."""
+    return fetch.guard(session)

@@ -17,8 +17,9 @@ def _format_of(url: str) -> str | None:
 
 
 def create(organization: str, url: str, *, title: str | None = None, name: str | None = None,
-           frequency: str = "WEEKLY") -> dict[str, Any]:
-    """A ckanext-dcat RDF harvest source for ``organization`` (id or name), as the site user."""
+           frequency: str = "WEEKLY", classification_confirmed: bool = False) -> dict[str, Any]:
+    """A ckanext-dcat RDF harvest source for ``organization`` (id or name), as the site user; its datasets
+    are public only if ``classification_confirmed`` (see ``classification``)."""
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     context = {"ignore_auth": True, "user": site_user["name"]}
     org = tk.get_action("organization_show")(dict(context), {"id": organization})
@@ -31,6 +32,7 @@ def create(organization: str, url: str, *, title: str | None = None, name: str |
         "owner_org": org["id"],
         "frequency": frequency,
         "config": json.dumps({"rdf_format": fmt}) if fmt else "",
+        "classification_confirmed": classification_confirmed,
     }
     source = tk.get_action("harvest_source_create")(dict(context), data)
     return {"id": source["id"], "name": source["name"]}

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.model as ckan_model
 import ckan.plugins.toolkit as tk
 
 from .. import agenda2030, caching, overview, quality, specifications
+from .. import outages
+from ..harvesting import classification
+from ckan.lib.search.common import SearchError, SolrConnectionError
 from . import schema
 
 __all__ = [
@@ -19,6 +23,9 @@ __all__ = [
     "tag_list",
     "tag_search",
     "tag_autocomplete",
+    "package_create",
+    "package_update",
+    "package_search",
 ]
 
 
@@ -29,6 +36,8 @@ def agenda2030_summary(context: dict[str, Any], data_dict: dict[str, Any]) -> di
     Counts only datasets the caller may see (visitors: public ones).
     """
     tk.check_access("agenda2030_summary", context, data_dict)
+    if not context.get("user"):  # the public summary is kept like the overview (caching.py)
+        return caching.cached_value("agenda2030", caching.fingerprint, lambda: agenda2030.summary(context))
     return agenda2030.summary(context)
 
 
@@ -75,7 +84,7 @@ def overview_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[st
     overview is kept until what it shows changes (caching.py)."""
     tk.check_access("overview_show", context, data_dict)
     if not context.get("user"):
-        return caching.cached_value("overview", caching.fingerprint(), lambda: overview.overview(context))
+        return caching.cached_value("overview", caching.fingerprint, lambda: overview.overview(context))
     return overview.overview(context)
 
 
@@ -132,3 +141,33 @@ def tag_search(up_func, context, data_dict):
 @tk.chained_action
 def tag_autocomplete(up_func, context, data_dict):
     return _visible_only(context, data_dict, up_func(context, _checked(context, data_dict)))
+
+
+# A harvest source's classification confirmation (``harvesting.classification``): recorded from the flag,
+# never taken from input, whichever way the source is saved (ckanext-harvest's actions and its form both
+# end in these).
+@tk.chained_action
+def package_create(up_func, context, data_dict):
+    if classification.is_source(data_dict):
+        classification.record(context, data_dict, None)
+    return up_func(context, data_dict)
+
+
+@tk.chained_action
+def package_update(up_func, context, data_dict):
+    package = ckan_model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
+    if classification.is_source(data_dict, package):
+        classification.record(context, data_dict, package)
+    return up_func(context, data_dict)
+
+
+# Solr unreachable: the search page catches the failure itself and would show an empty list with 200;
+# noted here, so that the page answers 503 instead (outages.py).
+@tk.side_effect_free
+@tk.chained_action
+def package_search(up_func, context, data_dict):
+    try:
+        return up_func(context, data_dict)
+    except (SearchError, SolrConnectionError) as error:
+        outages.note_search_failure(error)
+        raise

@@ -1,7 +1,8 @@
 """Authorization of the extension's actions (registered with ``toolkit.blanket.auth_functions``).
 
 Our own actions only read public registers or count what the caller may already see through
-``package_search``, so anyone, also anonymous visitors, may call them. ``package_update`` is chained: a
+``package_search``, so anyone, also anonymous visitors, may call them. Harvest sources are their
+organization's admins' (``harvesting.classification``). ``package_update`` is chained: a
 harvested dataset is edited at its source, so here it is read-only (CKAN's resource, view and delete checks
 all ask ``package_update``; the harvester itself runs with ``ignore_auth``).
 """
@@ -12,6 +13,8 @@ from typing import Any
 import ckan.model as ckan_model
 import ckan.plugins.toolkit as tk
 
+from ..harvesting import classification
+
 __all__ = [
     "agenda2030_summary",
     "agenda2030_goal_show",
@@ -20,7 +23,9 @@ __all__ = [
     "specification_show",
     "overview_show",
     "quality_show",
+    "package_create",
     "package_update",
+    "harvest_source_create",
 ]
 
 
@@ -29,11 +34,33 @@ def _anyone(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, boo
 
 
 @tk.chained_auth_function
+def package_create(next_auth, context: dict[str, Any], data_dict: dict[str, Any] | None) -> dict[str, Any]:
+    if classification.is_source(data_dict):
+        refused = classification.admin_only(context, (data_dict or {}).get("owner_org"))
+        if refused:
+            return refused
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def harvest_source_create(next_auth, context: dict[str, Any], data_dict: dict[str, Any] | None) -> dict[str, Any]:
+    refused = classification.admin_only(context, (data_dict or {}).get("owner_org"))
+    return refused or next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
 def package_update(next_auth, context: dict[str, Any], data_dict: dict[str, Any] | None) -> dict[str, Any]:
-    # The dataset's stored harvest_source_* fields (written only from ckanext-harvest's records, see
-    # kalmar_harvest_record): no query beyond the dataset itself, on every check of every page.
     dataset_id = (data_dict or {}).get("id")
     package = ckan_model.Package.get(dataset_id) if dataset_id else context.get("package")
+    # A harvest source (and its jobs, which ckanext-harvest checks as an update): its organization's admins.
+    if package is not None and classification.is_source(None, package):
+        for org_id in {package.owner_org, (data_dict or {}).get("owner_org") or package.owner_org}:
+            refused = classification.admin_only(context, org_id)
+            if refused:
+                return refused
+        return next_auth(context, data_dict)
+    # The dataset's stored harvest_source_* fields (written only from ckanext-harvest's records, see
+    # kalmar_harvest_record): no query beyond the dataset itself, on every check of every page.
     extras = (package.extras or {}) if package is not None else {}
     if extras.get("harvest_source_id"):
         return {"success": False, "msg": tk._(

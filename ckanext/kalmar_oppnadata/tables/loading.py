@@ -4,8 +4,9 @@ After a resource is created or its file changes, the job replaces the resource's
 the file's rows (types from ``types``), creates the default views (the data preview), and records the
 outcome on the resource as ``datastore_load``: ``loading`` while it runs, then ``complete`` (rows,
 columns) or ``error`` (a message in Swedish and English). Only the extension's jobs write that field.
-A load that fails leaves no partial table; a job that died (worker killed, timeout) is shown as
-interrupted once it is overdue, and ``ckan kalmar queue-pending`` queues it again.
+A load that fails leaves no partial table, and a reload that fails keeps the previous table answering
+(``staging``); the status then says so (``kept``). A job that died (worker killed, timeout) stops its
+heartbeat and is shown as interrupted, and ``ckan kalmar queue-pending`` queues it again.
 """
 from __future__ import annotations
 
@@ -13,18 +14,17 @@ import datetime
 import hashlib
 import json
 import logging
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 
 from .. import jobs
-from . import reading, types
+from . import reading, staging, types
 
 log = logging.getLogger(__name__)
 
 FIELD = "datastore_load"
 MAX_BYTES = 50 * 1024 * 1024
-BATCH = 1000
 TIMEOUT = 600  # seconds a load may take before RQ stops it
 FORMATS = {"csv": "csv", "xlsx": "xlsx", "text/csv": "csv",
            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx"}
@@ -48,14 +48,19 @@ def _now() -> datetime.datetime:
 
 
 def overdue(status: dict[str, Any]) -> bool:
-    """A 'loading' status older than the job may run: the job died without saying so."""
+    """A 'loading' status whose job died without saying so: its heartbeat stopped (or, when Redis cannot
+    be asked, it is older than the job may run)."""
     if status.get("status") != "loading":
         return False
     try:
-        started = datetime.datetime.fromisoformat(status["started_at"])
+        age = (_now() - datetime.datetime.fromisoformat(status["started_at"])).total_seconds()
     except (KeyError, ValueError):
         return True
-    return _now() - started > datetime.timedelta(seconds=TIMEOUT * 2)
+    if status.get("heartbeat") and age > jobs.heartbeat_seconds():
+        alive = jobs.heartbeat_alive(status["heartbeat"])
+        if alive is not None:
+            return not alive
+    return age > TIMEOUT * 2
 
 
 def needs_load(resource: dict[str, Any]) -> bool:
@@ -96,35 +101,6 @@ def _record(context: dict[str, Any], resource_id: str, status: dict[str, Any]) -
     tk.get_action("resource_patch")(dict(context), {"id": resource_id, FIELD: json.dumps(status)})
 
 
-def _drop_table(context: dict[str, Any], resource_id: str) -> None:
-    try:
-        tk.get_action("datastore_delete")(dict(context), {"resource_id": resource_id, "force": True})
-    except tk.ObjectNotFound:
-        pass
-
-
-def _batches(records: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) >= BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _replace_table(context: dict[str, Any], resource_id: str, fields: list[dict[str, str]],
-                   records: Iterable[dict[str, Any]]) -> None:
-    _drop_table(context, resource_id)
-    batches = _batches(records)
-    tk.get_action("datastore_create")(dict(context), {
-        "resource_id": resource_id, "force": True, "fields": fields, "records": next(batches, [])})
-    for batch in batches:
-        tk.get_action("datastore_upsert")(dict(context), {
-            "resource_id": resource_id, "force": True, "method": "insert", "records": batch})
-
-
 def _add_table_preview(context: dict[str, Any], resource_id: str) -> None:
     """CKAN's data table preview, once there is a table to show, titled in the portal's language."""
     if "datatables_view" not in tk.config.get("ckan.views.default_views", ""):
@@ -135,8 +111,20 @@ def _add_table_preview(context: dict[str, Any], resource_id: str) -> None:
             "resource_id": resource_id, "view_type": "datatables_view", "title": jobs.portal_gettext("Table")})
 
 
+def _previous(status: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What a failed reload keeps: the last complete load's rows, columns and file."""
+    if not status:
+        return None
+    if status.get("status") == "complete":
+        return {k: status.get(k) for k in ("rows", "columns", "file_url", "finished_at")}
+    return status.get("kept")
+
+
 def load_resource(resource_id: str) -> None:
-    """The job: load one resource's file into the DataStore and record the outcome on the resource."""
+    """The job: load one resource's file into the DataStore and record the outcome on the resource.
+
+    While it runs it keeps a heartbeat in Redis, so a load whose worker died shows as interrupted within
+    the heartbeat's lifetime (``jobs.heartbeat``)."""
     context = jobs.job_context()
     resource = jobs.saved_resource(context, resource_id)
     if resource is None:
@@ -144,31 +132,38 @@ def load_resource(resource_id: str) -> None:
     file_type = file_format(resource)
     if file_type is None:
         return
+    with jobs.heartbeat(f"load:{resource_id}") as beat:
+        status = _load(context, resource, file_type, beat)
+    if status["status"] == "complete":
+        _add_table_preview(context, resource_id)
+    log.info("loaded resource %s into the DataStore: %s", resource_id, status["status"])
+
+
+def _load(context: dict[str, Any], resource: dict[str, Any], file_type: str, beat: str) -> dict[str, Any]:
+    resource_id = resource["id"]
+    previous = _previous(status_of(resource))
     base = {"file_url": resource.get("url"), "started_at": _now().isoformat()}
-    _record(context, resource_id, {**base, "status": "loading"})
-    raw = jobs.read_file(resource, limit=MAX_BYTES + 1)
-    base["file_sha1"] = hashlib.sha1(raw).hexdigest() if raw is not None else None
+    _record(context, resource_id, {**base, "status": "loading", "heartbeat": beat})
     try:
-        if raw is None:
-            raise reading.TableError("Filen kunde inte hämtas.", "The file could not be fetched.")
+        raw = jobs.read_file(resource, limit=MAX_BYTES + 1)
+        base["file_sha1"] = hashlib.sha1(raw).hexdigest()
         if len(raw) > MAX_BYTES:
             raise reading.TableError(f"Filen är större än {MAX_BYTES // 2**20} MB och läses inte in.",
                                      f"The file is larger than {MAX_BYTES // 2**20} MB and is not loaded.")
         table = reading.read(raw, file_type)
         fields = types.infer(table.header, table.rows)
-        _replace_table(context, resource_id, fields, types.records(fields, table.rows))
+        staging.replace(context, resource_id, fields, types.records(fields, table.rows))
         status = {"status": "complete", "rows": len(table.rows), "columns": len(fields),
                   "fields": fields, "encoding": table.encoding, "delimiter": table.delimiter}
-    except reading.TableError as error:
-        _drop_table(context, resource_id)
+    except (jobs.Unreadable, reading.TableError) as error:
         status = {"status": "error", "message": error.sv, "message_en": error.en}
     except Exception as error:  # a refusal of the database, say: recorded, never a stuck status
         log.exception("loading resource %s into the DataStore failed", resource_id)
-        _drop_table(context, resource_id)
         status = {"status": "error",
                   "message": f"Filen kunde inte läsas in i API:t ({type(error).__name__}).",
                   "message_en": f"The file could not be loaded into the API ({type(error).__name__})."}
-    _record(context, resource_id, {**base, **status, "finished_at": _now().isoformat()})
-    if status["status"] == "complete":
-        _add_table_preview(context, resource_id)
-    log.info("loaded resource %s into the DataStore: %s", resource_id, status["status"])
+    if status["status"] == "error" and previous and staging.table_exists(resource_id):
+        status["kept"] = previous  # the previous file's rows still answer (staging.replace)
+    status = {**base, **status, "finished_at": _now().isoformat()}
+    _record(context, resource_id, status)
+    return status

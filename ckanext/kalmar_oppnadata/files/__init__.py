@@ -1,0 +1,1 @@
+"""Files users give the portal: fetching linked files safely (``fetch``)."""
