@@ -17,10 +17,8 @@ setup(
             "*.yml",
             "schemas/*.yaml",
             "schemas/*.json",
-            "vocabularies/*.ttl",
-            "dcat/shacl/*",
-            "vocabularies/*.json",
-            "vocabularies/*.yaml",
+            "registers/vocabularies/*.ttl",
+            "catalog/shapes/*",
             "data/*",
             "templates/**/*.html",
             "templates/*.html",
@@ -42,7 +40,7 @@ setup(
             "kalmar_oppnadata = ckanext.kalmar_oppnadata.plugin:KalmarOppnadataPlugin",
         ],
         "ckan.rdf.profiles": [
-            "dcat_ap_se = ckanext.kalmar_oppnadata.dcat.profile:SwedishDCATAPProfile",
+            "dcat_ap_se = ckanext.kalmar_oppnadata.catalog.profile:SwedishDCATAPProfile",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

@@ -64,7 +64,7 @@ def main() -> None:
         import ckan.lib.search as search
         import ckan.plugins.toolkit as tk
 
-        from ckanext.kalmar_oppnadata import organizations as orgs
+        from ckanext.kalmar_oppnadata.registers import organizations as orgs
 
         orgs.sync_organizations()
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]

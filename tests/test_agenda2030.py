@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ckanext.kalmar_oppnadata import vocabularies
+from ckanext.kalmar_oppnadata.registers import vocabularies
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 

@@ -11,8 +11,8 @@ import pytest
 import ckan.model as model
 from ckan.cli.cli import ckan as ckan_cli
 
-from ckanext.kalmar_oppnadata import cli as kalmar_cli
 from ckanext.kalmar_oppnadata.logic import action, auth
+from ckanext.kalmar_oppnadata.web import cli as kalmar_cli
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 

@@ -32,8 +32,8 @@ AXE_PAGES = {"start": "/", "search": "/dataset/", "dataset": "/dataset/demo-badp
              "goals": "/agenda2030", "specifications": "/specifikationer"}
 
 # Plain imports: a missing browser toolkit is an error of the set-up, never a quiet skip.
-from playwright import sync_api  # noqa: E402
 from axe_playwright_python import sync_playwright as axe_module  # noqa: E402
+from playwright import sync_api  # noqa: E402
 
 
 def _free_port() -> int:

@@ -1,4 +1,4 @@
-"""The kept catalogs and overview (caching.py): an unchanged catalog is served from its file, and every
+"""The kept catalogs and overview (catalog/caching.py): an unchanged catalog is served from its file, and every
 change to what it shows is in the next one."""
 from __future__ import annotations
 

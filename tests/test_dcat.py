@@ -13,7 +13,7 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckanext.dcat.processors import RDFParser, RDFSerializer
 from ckanext.dcat.profiles import DCAT, DCATAP, DCT, FOAF, SPDX, VCARD
 
-from ckanext.kalmar_oppnadata.dcat import mapping, validation
+from ckanext.kalmar_oppnadata.catalog import mapping, shacl
 
 from .test_dataset_schema import FULL, FULL_RESOURCE
 
@@ -70,13 +70,13 @@ def dataset_ref(graph: Graph, dataset_id: str) -> URIRef:
 class TestCatalog:
     def test_catalog_rdf_passes_shacl_and_the_swedish_rules(self, app, portal):
         graph = graph_of(app, "/catalog.rdf")
-        assert validation.shacl_findings(graph) == []
-        assert validation.swedish_findings(graph) == []
+        assert shacl.shacl_findings(graph) == []
+        assert shacl.swedish_findings(graph) == []
 
     def test_organization_catalogs_pass_too(self, app, portal):
         for org in ("kalmar-kommun", "nybro-kommun"):
             graph = graph_of(app, f"/organization/{org}/catalog.rdf")
-            assert validation.validate(graph) == [], org
+            assert shacl.validate(graph) == [], org
 
     def test_complete_catalog_without_paging_and_only_public_datasets(self, app, portal):
         graph = graph_of(app, "/catalog.rdf")
@@ -101,7 +101,8 @@ class TestCatalog:
         catalog = next(graph.subjects(RDF.type, DCAT.Catalog))
         assert (catalog, DCT.license, URIRef("http://creativecommons.org/publicdomain/zero/1.0/")) in graph
         assert (catalog, DCT.language, URIRef("http://publications.europa.eu/resource/authority/language/SWE")) in graph
-        assert (catalog, DCAT.themeTaxonomy, URIRef("http://publications.europa.eu/resource/authority/data-theme")) in graph
+        themes = URIRef("http://publications.europa.eu/resource/authority/data-theme")
+        assert (catalog, DCAT.themeTaxonomy, themes) in graph
         assert Literal("Öppna data i Kalmar län", lang="sv") in set(graph.objects(catalog, DCT.title))
         publisher = graph.value(catalog, DCT.publisher)
         assert str(publisher).endswith(f"/organization/{portal['region']['id']}")  # orgnr unknown: portal URI
@@ -150,8 +151,10 @@ class TestDatasetTriples:
 
     def test_language_tagged_text(self, graph, portal):
         ds = dataset_ref(graph, portal["full"]["id"])
-        assert set(graph.objects(ds, DCT.title)) == {Literal(FULL["title"], lang="sv"), Literal(FULL["title_en"], lang="en")}
-        assert set(graph.objects(ds, DCT.description)) == {Literal(FULL["notes"], lang="sv"), Literal(FULL["notes_en"], lang="en")}
+        assert set(graph.objects(ds, DCT.title)) == {Literal(FULL["title"], lang="sv"),
+                                                     Literal(FULL["title_en"], lang="en")}
+        assert set(graph.objects(ds, DCT.description)) == {Literal(FULL["notes"], lang="sv"),
+                                                           Literal(FULL["notes_en"], lang="en")}
         assert set(graph.objects(ds, DCAT.keyword)) == {Literal("bad", lang="sv"), Literal("bathing", lang="en"),
                                                         Literal("beach", lang="en")}
 
@@ -232,11 +235,11 @@ class TestValidationCatchesProblems:
         graph.add((wrong, RDF.type, FOAF.Agent))
         blank = BNode()
         graph.add((blank, RDF.type, DCAT.Distribution))
-        rules = {f.rule for f in validation.swedish_findings(graph)}
+        rules = {f.rule for f in shacl.swedish_findings(graph)}
         assert {"language tag", "CatalogRecord", "licence URI", "publisher URI", "publisher", "blank node"} <= rules
-        shacl = validation.shacl_findings(graph)
-        assert any("dcat#accessURL" in f.message for f in shacl)
-        assert any("dcterms:type" in f.message or "terms/type" in f.message for f in shacl)
+        findings = shacl.shacl_findings(graph)
+        assert any("dcat#accessURL" in f.message for f in findings)
+        assert any("dcterms:type" in f.message or "terms/type" in f.message for f in findings)
 
 
 class TestParsing:

@@ -146,7 +146,7 @@ def test_a_linked_file_redirected_to_the_metadata_address_is_not_fetched(app, ap
     assert shown[good["id"]]["datastore_load"]["status"] == "complete"
     status = shown[bad["id"]]["datastore_load"]
     assert status["status"] == "error"
-    assert status["message"] == (f"Adressen http://169.254.169.254/fil.csv hämtas inte: "
+    assert status["message"] == ("Adressen http://169.254.169.254/fil.csv hämtas inte: "
                                  "169.254.169.254 är inte en publik adress.")
     assert ("/fil.csv", f"{ALLOWED_HOST}:{municipal_server.port}") in seen
     assert not any(path.startswith("/latest") for path, _ in seen)

@@ -54,10 +54,12 @@ class _CatalogHandler(http.server.SimpleHTTPRequestHandler):
         return False
 
     def do_HEAD(self):
+        self.server.seen.append(self.path)
         if not self._special():
             super().do_HEAD()
 
     def do_GET(self):
+        self.server.seen.append(self.path)
         if not self._special():
             super().do_GET()
 
@@ -72,6 +74,7 @@ def served(tmp_path_factory):
     directory = tmp_path_factory.mktemp("catalogs")
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(_CatalogHandler, directory=str(directory)))
+    server.seen = []  # every path asked for, in order
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
 
@@ -80,6 +83,7 @@ def served(tmp_path_factory):
         return f"http://{ALLOWED_HOST}:{server.server_address[1]}/{name}"
 
     publish.base = f"http://{ALLOWED_HOST}:{server.server_address[1]}"
+    publish.seen = server.seen
     yield publish
     server.shutdown()
 
@@ -370,7 +374,7 @@ def test_sources_are_for_the_organizations_admins(api, portal):
                   owner_org=portal["nybro"]["id"], classification_confirmed=True, **fields)["result"]
     assert created["owner_org"] == portal["nybro"]["id"]
     record = {e["key"]: e["value"] for e in created["extras"]}
-    assert record["classification_confirmed_by"] == admin["name"]
+    assert record["classification_confirmed_by"] == admin["id"]  # an id: user details are not public
     assert record["classification_confirmed_at"].startswith(str(datetime.date.today().year))
     # Editors may not change a source, nor withdraw or give the confirmation.
     api("harvest_source_patch", token=editor["token"], status=403, id=created["id"], classification_confirmed=False)
@@ -390,9 +394,15 @@ def test_the_confirmation_cannot_be_forged_and_is_kept_until_withdrawn(api, port
                                                                  "classification_confirmed_at"}
     confirmed = api("harvest_source_patch", token=admin["token"], id=created["id"],
                     classification_confirmed=True)["result"]
-    assert {e["key"]: e["value"] for e in confirmed["extras"]}["classification_confirmed_by"] == admin["name"]
-    kept = api("harvest_source_patch", token=admin["token"], id=created["id"], title="Ny titel")["result"]
-    assert {e["key"]: e["value"] for e in kept["extras"]}["classification_confirmed_by"] == admin["name"]
+    record = {e["key"]: e["value"] for e in confirmed["extras"]}
+    assert record["classification_confirmed_by"] == admin["id"]
+    kept = api("harvest_source_patch", token=admin["token"], id=created["id"], title="Ny titel",
+               classification_confirmed=True)["result"]  # the form re-sends a ticked box: nothing changes
+    assert record.items() <= {e["key"]: e["value"] for e in kept["extras"]}.items()
+    moved = api("harvest_source_patch", token=admin["token"], id=created["id"],
+                url="https://kalmar.example/annan.ttl")["result"]  # another address: confirm again
+    assert "classification_confirmed_by" not in {e["key"] for e in moved.get("extras", [])}
+    api("harvest_source_patch", token=admin["token"], id=created["id"], classification_confirmed=True)
     withdrawn = api("harvest_source_patch", token=admin["token"], id=created["id"],
                     classification_confirmed=False)["result"]
     assert "classification_confirmed_by" not in {e["key"] for e in withdrawn.get("extras", [])}
@@ -428,6 +438,9 @@ def test_an_unconfirmed_source_harvests_private_datasets_until_an_admin_confirms
     harvest(unconfirmed)
     public = harvested(api, unconfirmed)
     assert len(public) == 2 and all(d["classification_confirmed"] for d in public)
+    # Withdrawn: the datasets are private at once, not only after the next harvest.
+    api("harvest_source_patch", token=admin["token"], id=unconfirmed["id"], classification_confirmed=False)
+    assert harvested(api, unconfirmed) == []
 
 
 def test_cli_adds_a_source_for_an_organization(cli, portal):
@@ -445,7 +458,8 @@ def test_cli_adds_a_source_for_an_organization(cli, portal):
                                    "--name", "bekraftad", "--classification-confirmed"])
     assert result.exit_code == 0, result.output
     confirmed = {e["key"]: e["value"] for e in _act("harvest_source_show", id="bekraftad")["extras"]}
-    assert confirmed["classification_confirmed_by"] == _site_context()["user"]
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    assert confirmed["classification_confirmed_by"] == site_user["id"]
     result = cli.invoke(ckan_cli, ["kalmar", "harvest-source", "ingen-kommun", "https://x.example/a.ttl"])
     assert result.exit_code != 0 and "ingen-kommun" in result.output
 
@@ -494,3 +508,18 @@ def test_a_source_on_the_portals_own_network_is_not_fetched(api, portal, served)
     (message,) = gather_errors(harvest(redirected))
     assert f"http://localhost:{port}/intern.ttl" in message and "inte är en publik adress" in message, message
     assert harvested(api, internal) == [] and harvested(api, redirected) == []
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_a_json_ld_source_is_not_parsed(api, portal, served):
+    """JSON-LD's parser fetches remote @context documents by itself, outside the address check: a source
+    whose catalog points its context at the portal's own network must not make the portal fetch it."""
+    port = served.base.rsplit(":", 1)[1]
+    document = json.dumps({"@context": f"http://127.0.0.1:{port}/kontext",
+                           "@id": "https://kalmar.example/katalog", "@type": "dcat:Catalog"})
+    source_dict = source(portal["kalmar"], served("katalog.jsonld", document), "json-ld")
+    served.seen.clear()
+    (message,) = gather_errors(harvest(source_dict))
+    assert "JSON-LD" in message and "RDF/XML eller Turtle" in message, message
+    assert "/kontext" not in served.seen and "/katalog.jsonld" in served.seen
+    assert harvested(api, source_dict) == []

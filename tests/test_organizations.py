@@ -8,7 +8,7 @@ import pytest
 import ckan.model as model
 from ckan.cli.cli import ckan as ckan_cli
 
-from ckanext.kalmar_oppnadata import organizations
+from ckanext.kalmar_oppnadata.registers import organizations
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 

@@ -102,7 +102,7 @@ def _postmaster() -> tuple[int, str]:
 @pytest.fixture
 def postgres_stopped():
     _pid, data = _postmaster()
-    command = [f"/usr/lib/postgresql/15/bin/pg_ctl", "-D", data, "-m", "fast", "-w", "stop"]
+    command = ["/usr/lib/postgresql/15/bin/pg_ctl", "-D", data, "-m", "fast", "-w", "stop"]
     if os.geteuid() == 0:
         command = ["runuser", "-u", "postgres", "--", *command]
     model.Session.remove()

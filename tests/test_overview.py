@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from ckanext.kalmar_oppnadata import quality
+from ckanext.kalmar_oppnadata.overview import quality
 
 from .test_dataset_schema import FULL, FULL_RESOURCE
 

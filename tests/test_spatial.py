@@ -8,7 +8,7 @@ import pytest
 
 from ckan.cli.cli import ckan as ckan_cli
 
-from ckanext.kalmar_oppnadata import resource_views
+from ckanext.kalmar_oppnadata.files import map_view, reading
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -111,7 +111,7 @@ class TestPreviews:
 
 
 def test_points_from_csv_text():
-    collection = resource_views.points("name,lat,lon\nA,56.6,16.3\nB,95,16\nC,x,y\n")
+    collection = map_view.points(reading.read(b"name,lat,lon\nA,56.6,16.3\nB,95,16\nC,x,y\n", "csv"))
     assert [f["geometry"]["coordinates"] for f in collection["features"]] == [[16.3, 56.6]]
     assert collection["skipped"] == 2
-    assert resource_views.points("namn,x\nA,1\n")["columns_found"] is False
+    assert map_view.points(reading.read(b"namn,x\nA,1\n", "csv"))["columns_found"] is False

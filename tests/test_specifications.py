@@ -9,7 +9,8 @@ import pytest
 
 from ckan.cli.cli import ckan as ckan_cli
 
-from ckanext.kalmar_oppnadata import file_validation, specifications
+from ckanext.kalmar_oppnadata.files import checking
+from ckanext.kalmar_oppnadata.registers import specifications
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
 
@@ -137,7 +138,7 @@ class TestRegister:
             schema = specifications.table_schema(spec)
             if schema:
                 assert "DERIVED" in schema["description"], spec["name"]
-                assert file_validation.validate(b"", schema)["status"] == "invalid"
+                assert checking.validate(b"", schema)["status"] == "invalid"
 
     def test_specifications_page(self, app, api, dataset):
         page = app.get("/specifikationer").body
@@ -161,7 +162,7 @@ def test_demo_files_follow_their_specifications():
     for name, uri in (("badplatser-kalmar.csv", BADPLATSER),
                       ("leverantorsfakturor-kalmar.csv", "https://lankadedata.se/spec/leverantorsreskontra/1.1")):
         schema = specifications.table_schema(specifications.get(uri))
-        assert file_validation.validate(demo.joinpath(name).read_bytes(), schema)["status"] == "valid", name
+        assert checking.validate(demo.joinpath(name).read_bytes(), schema)["status"] == "valid", name
 
 
 def test_a_link_without_extension_takes_the_media_type_of_the_specification(api, dataset):

@@ -1,8 +1,8 @@
 """The stack itself: plugins load, the database and a real Solr index work, fixtures isolate tests."""
 from __future__ import annotations
 
-import requests
 import pytest
+import requests
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk

@@ -59,7 +59,7 @@ class Fetched:
 def _allowed_hosts() -> dict[str, str | None]:
     """The operator's allowed names: name → pinned address (None: resolve as usual)."""
     allowed: dict[str, str | None] = {}
-    for entry in tk.aslist(tk.config.get(ALLOWED_HOSTS)):  # a list once the declarations are loaded
+    for entry in tk.config.get(ALLOWED_HOSTS):  # a list (typed declaration)
         name, _, address = str(entry).partition("=")
         allowed[name.strip().lower()] = address.strip() or None
     return allowed
@@ -93,13 +93,32 @@ def checked_address(url: str) -> str:
         raise _refuse(url, "värdnamnet kunde inte slås upp", "the host name could not be resolved")
     if host not in allowed:
         for address in found:
-            if ipaddress.ip_address(address.split("%")[0]).is_global:
+            if _public(address):
                 continue
             if address == host.strip("[]"):
                 raise _refuse(url, f"{address} är inte en publik adress", f"{address} is not a public address")
             raise _refuse(url, f"{host} pekar på {address}, som inte är en publik adress",
                           f"{host} points to {address}, which is not a public address")
-    return sorted(found)[0]
+    # IPv4 first: many hosts (and containers) have no IPv6 route although the name has an IPv6 address.
+    return sorted(found, key=lambda a: (":" in a, a))[0]
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _public(address: str) -> bool:
+    """A global address, also inside the IPv6 forms that carry an IPv4 address (mapped, 6to4, Teredo,
+    NAT64), which would otherwise reach the embedded one."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+        if ip in _NAT64:
+            embedded.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        if int(ip) >> 32 == 0:  # ::a.b.c.d, the deprecated IPv4-compatible form
+            return False
+        if any(e is not None and not e.is_global for e in embedded):
+            return False
+    return ip.is_global
 
 
 def is_public(url: str) -> bool:
@@ -124,6 +143,8 @@ class PublicAddressAdapter(HTTPAdapter):
         request.headers["Host"] = parts.netloc.rpartition("@")[2]
         request._kalmar_address = address  # type: ignore[attr-defined]  # read by the pool key below
         kwargs["proxies"] = {}  # a proxy would connect somewhere we did not check
+        if kwargs.get("timeout") is None:  # callers that set none (ckanext-dcat's harvester) never hang
+            kwargs["timeout"] = TIMEOUT
         return super().send(request, **kwargs)
 
     def build_connection_pool_key_attributes(self, request, verify, cert=None):  # noqa: ANN001

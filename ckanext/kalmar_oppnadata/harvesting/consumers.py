@@ -9,7 +9,7 @@
   client CKAN 2.12 installs (redis-py 8) gives up any read after its socket timeout: an idle consumer then
   exits with ``redis.exceptions.TimeoutError``. Here it starts waiting again; a message is taken off the
   queue only by a completed pop, so nothing is lost.
-- **Alive, visibly.** A heartbeat in Redis (``jobs.heartbeat``) says the consumer runs; ``/health`` reports
+- **Alive, visibly.** A heartbeat in Redis (``jobs/heartbeat.py``) says the consumer runs; ``/health`` reports
   it.
 - **Not ended by one bad message.** Any other error is logged and the consumer goes on with the next
   message (ckanext-harvest's job runner re-queues messages left unfinished).
@@ -20,6 +20,9 @@ import logging
 import time
 from typing import Any
 
+from ckanext.kalmar_oppnadata.common import site_context
+from ckanext.kalmar_oppnadata.jobs import heartbeat
+
 log = logging.getLogger(__name__)
 
 def consume(queue: str) -> None:
@@ -27,10 +30,8 @@ def consume(queue: str) -> None:
     context (the CLI command does)."""
     from ckanext.harvest import utils
 
-    from .. import jobs
-
     run = {"gather": utils.gather_consumer, "fetch": utils.fetch_consumer}[queue]
-    with jobs.heartbeat(f"harvest-{queue}"):  # /health reports a consumer whose heartbeat stopped
+    with heartbeat.running(f"harvest-{queue}"):  # /health reports a consumer whose heartbeat stopped
         _consume(queue, run)
 
 
@@ -38,12 +39,10 @@ def _consume(queue: str, run: Any) -> None:
     import redis
     from flask import g
 
-    import ckan.plugins.toolkit as tk
-
     while True:
         try:
             if not getattr(g, "user", None):
-                g.user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+                g.user = site_context()["user"]
             run()
         except redis.exceptions.TimeoutError:
             log.debug("%s consumer: no message within the socket timeout; waiting again", queue)

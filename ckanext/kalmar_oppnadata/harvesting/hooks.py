@@ -3,20 +3,22 @@
 The harvester parses each source with the portal's profile (``dcat_ap_se``), so a harvested dataset has
 exactly the fields of one published here, including its original URI and identifier. These steps add what
 the region needs on top: the dataset belongs to the organization that owns the harvest source, it is public
-only if an admin confirmed the source's classification (``classification``), and a URI that is already someone else's is reported, not taken over.
+only if an admin confirmed the source's classification (``classification``), and a URI that is already
+someone else's is reported, not taken over.
 Being harvested is recorded by ckanext-harvest itself (see ``provenance``).
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from rdflib import URIRef
 
 from ckanext.dcat.profiles import DCAT, RDF
 
-from .. import jobs
-from ..files import fetch
-from . import classification, provenance
+from ckanext.kalmar_oppnadata.common import portal_gettext
+from ckanext.kalmar_oppnadata.files import fetch
+from ckanext.kalmar_oppnadata.harvesting import classification, provenance
 
 
 def drop_datasets_held_elsewhere(parser: Any, harvest_job: Any) -> tuple[Any, list[str]]:
@@ -31,9 +33,9 @@ def drop_datasets_held_elsewhere(parser: Any, harvest_job: Any) -> tuple[Any, li
             source = holder["source"]
             if source and source["id"] == source_id:
                 continue
-            where = (jobs.portal_gettext('harvested from the source "{source}"').format(source=source["title"])
-                     if source else jobs.portal_gettext("made in the portal"))
-            errors.append(jobs.portal_gettext(
+            where = (portal_gettext('harvested from the source "{source}"').format(source=source["title"])
+                     if source else portal_gettext("made in the portal"))
+            errors.append(portal_gettext(
                 "The dataset {uri} is already in the portal as {name} ({where}); it was skipped.").format(
                     uri=ref, name=holder["name"], where=where))
             parser.g.remove((ref, RDF.type, DCAT.Dataset))
@@ -90,6 +92,19 @@ def check_source_address(url: str, harvest_job: Any) -> tuple[str | None, list[s
     except fetch.AddressRefused as refused:
         return None, [refused.sv]
     return url, []
+
+
+def refuse_json_ld(content: str, harvest_job: Any) -> tuple[str | None, list[str]]:
+    """After downloading a source: JSON-LD is not harvested. Its parser (rdflib's) fetches remote
+    ``@context`` documents by itself, outside the portal's address check, so a source could make the
+    portal read from its own network. Municipal catalogs come as RDF/XML or Turtle."""
+    try:
+        json.loads(content)
+    except (TypeError, ValueError):
+        return content, []
+    return None, [portal_gettext(
+        "The source is JSON-LD, which the portal does not harvest (its parser fetches documents from other "
+        "addresses by itself). Publish the catalog as RDF/XML or Turtle.")]
 
 
 def guard_redirects(session: Any) -> Any:

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import urlsplit
 from typing import Any
+from urllib.parse import urlsplit
+
+from rdflib.util import guess_format
 
 import ckan.plugins.toolkit as tk
-from rdflib.util import guess_format
+
+from ckanext.kalmar_oppnadata.common import site_context
 
 
 def _format_of(url: str) -> str | None:
@@ -20,8 +23,7 @@ def create(organization: str, url: str, *, title: str | None = None, name: str |
            frequency: str = "WEEKLY", classification_confirmed: bool = False) -> dict[str, Any]:
     """A ckanext-dcat RDF harvest source for ``organization`` (id or name), as the site user; its datasets
     are public only if ``classification_confirmed`` (see ``classification``)."""
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    context = {"ignore_auth": True, "user": site_user["name"]}
+    context = site_context()
     org = tk.get_action("organization_show")(dict(context), {"id": organization})
     fmt = _format_of(url)
     data = {

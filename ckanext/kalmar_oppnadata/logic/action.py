@@ -5,12 +5,15 @@ from typing import Any
 
 import ckan.model as ckan_model
 import ckan.plugins.toolkit as tk
-
-from .. import agenda2030, caching, overview, quality, specifications
-from .. import outages
-from ..harvesting import classification
 from ckan.lib.search.common import SearchError, SolrConnectionError
-from . import schema
+
+from ckanext.kalmar_oppnadata.catalog import caching
+from ckanext.kalmar_oppnadata.harvesting import classification
+from ckanext.kalmar_oppnadata.logic import schema
+from ckanext.kalmar_oppnadata.overview import quality, report
+from ckanext.kalmar_oppnadata.registers import specifications
+from ckanext.kalmar_oppnadata.search import agenda2030
+from ckanext.kalmar_oppnadata.web import outages
 
 __all__ = [
     "agenda2030_summary",
@@ -36,7 +39,7 @@ def agenda2030_summary(context: dict[str, Any], data_dict: dict[str, Any]) -> di
     Counts only datasets the caller may see (visitors: public ones).
     """
     tk.check_access("agenda2030_summary", context, data_dict)
-    if not context.get("user"):  # the public summary is kept like the overview (caching.py)
+    if not context.get("user"):  # the public summary is kept like the overview (catalog/caching.py)
         return caching.cached_value("agenda2030", caching.fingerprint, lambda: agenda2030.summary(context))
     return agenda2030.summary(context)
 
@@ -81,11 +84,11 @@ def specification_show(context: dict[str, Any], data_dict: dict[str, Any]) -> di
 def overview_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     """The coverage matrix (requested datasets × organizations), quality per organization and dataset,
     datasets per organization and year. Counts only what the caller may see; the anonymous (public)
-    overview is kept until what it shows changes (caching.py)."""
+    overview is kept until what it shows changes (catalog/caching.py)."""
     tk.check_access("overview_show", context, data_dict)
     if not context.get("user"):
-        return caching.cached_value("overview", caching.fingerprint, lambda: overview.overview(context))
-    return overview.overview(context)
+        return caching.cached_value("overview", caching.fingerprint, lambda: report.overview(context))
+    return report.overview(context)
 
 
 @tk.side_effect_free
@@ -156,9 +159,14 @@ def package_create(up_func, context, data_dict):
 @tk.chained_action
 def package_update(up_func, context, data_dict):
     package = ckan_model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
-    if classification.is_source(data_dict, package):
-        classification.record(context, data_dict, package)
-    return up_func(context, data_dict)
+    if not classification.is_source(data_dict, package):
+        return up_func(context, data_dict)
+    before = classification.confirmation(package)
+    classification.record(context, data_dict, package)
+    result = up_func(context, data_dict)
+    if package is not None:
+        classification.withdrawn(before, package.id)
+    return result
 
 
 # Solr unreachable: the search page catches the failure itself and would show an empty list with 200;

@@ -13,7 +13,7 @@ from typing import Any
 import ckan.model as ckan_model
 import ckan.plugins.toolkit as tk
 
-from ..harvesting import classification
+from ckanext.kalmar_oppnadata.harvesting import classification
 
 __all__ = [
     "agenda2030_summary",

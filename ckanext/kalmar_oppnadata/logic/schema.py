@@ -9,7 +9,8 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from .validators import as_list, kalmar_max_length
+from ckanext.kalmar_oppnadata.common import as_list
+from ckanext.kalmar_oppnadata.logic.validators import kalmar_max_length
 
 # Longer than any dataset id, goal URI or specification URI; short enough to refuse junk.
 MAX_ARGUMENT_LENGTH = 2000

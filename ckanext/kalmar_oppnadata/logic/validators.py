@@ -14,9 +14,22 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import geometry, identifiers, licenses, vocabularies
+from ckanext.kalmar_oppnadata.common import as_list
+from ckanext.kalmar_oppnadata.harvesting import provenance
+from ckanext.kalmar_oppnadata.jobs.queue import JOB_CONTEXT_FLAG
+from ckanext.kalmar_oppnadata.registers import (
+    geometry,
+    identifiers,
+    licenses,
+    requested_datasets,
+    specifications,
+    vocabularies,
+)
+from ckanext.kalmar_oppnadata.registers.organizations import dataset_default
+from ckanext.kalmar_oppnadata.registers.values import InvalidValue
 
 __all__ = [
     "kalmar_orgnr",
@@ -83,26 +96,9 @@ def _canonical(func, value: Any) -> Any:
         return ""
     try:
         return func(str(value))
-    except identifiers.InvalidIdentifier as e:
+    except InvalidValue as e:
         message = tk._(e.message)
         raise tk.Invalid(f"{message}: {e.detail}" if e.detail else message)
-
-
-def as_list(value: Any) -> list[Any]:
-    """A list from a list, a JSON list, or a comma-separated string (as forms and API clients send)."""
-    if _empty(value):
-        return []
-    if isinstance(value, (list, tuple)):
-        return [v for v in value if not _empty(v)]
-    text = str(value).strip()
-    if text.startswith("["):
-        try:
-            loaded = json.loads(text)
-            if isinstance(loaded, list):
-                return [v for v in loaded if not _empty(v)]
-        except ValueError:
-            pass
-    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def _sibling(key: tuple, field: str) -> tuple:
@@ -195,7 +191,6 @@ def kalmar_date(value: Any) -> Any:
 
 def kalmar_not_before(start_field: str):
     """An end date may not come before the dataset's ``start_field``."""
-
     def validator(key, data, errors, context):
         end, start = data.get(key), data.get(_sibling(key, start_field))
         if _empty(end) or _empty(start) or errors.get(_sibling(key, start_field)):
@@ -336,12 +331,11 @@ def kalmar_media_type(key, data, errors, context):
         media_type = _EXTENSION_MEDIA_TYPES.get(candidate.strip().lower().lstrip("."))
         if media_type:
             data[key] = media_type
-            if media_type == "application/geo+json" and str(data.get(_sibling(key, "format")) or "").upper() in ("", "JSON"):
+            given_format = str(data.get(_sibling(key, "format")) or "").upper()
+            if media_type == "application/geo+json" and given_format in ("", "JSON"):
                 data[_sibling(key, "format")] = "GeoJSON"  # CKAN guesses "JSON" from .geojson
             return
     # Nothing to go by: the media type of the specification the dataset conforms to, if it names one.
-    from .. import specifications
-
     for uri in as_list(data.get(("conforms_to",))):
         spec = specifications.get(str(uri))
         if spec and spec.get("media_type"):
@@ -353,8 +347,6 @@ def kalmar_media_type(key, data, errors, context):
 # ------------------------------------------------------------------------- dataset-level rules
 def kalmar_default_from_organization(field: str):
     """Fill an empty value from the dataset's organization (see organizations.DATASET_DEFAULTS)."""
-    from ..organizations import dataset_default
-
     def validator(key, data, errors, context):
         if _empty(data.get(key)):
             owner = data.get(("owner_org",))
@@ -402,12 +394,8 @@ def kalmar_list_output(value: Any) -> list[Any]:
 def kalmar_job_record(key, data, errors, context):
     """A field only the extension's background jobs write (a file's validation report, its DataStore load
     status); any other save keeps the stored value, so it can never be forged through the API or the form."""
-    from ..jobs import JOB_CONTEXT_FLAG
-
     if context.get(JOB_CONTEXT_FLAG):
         return
-    import ckan.model as model
-
     resource_id = data.get(_sibling(key, "id"))
     resource = model.Resource.get(resource_id) if resource_id and not _empty(resource_id) else None
     data[key] = (resource.extras or {}).get(key[-1], "") if resource else ""
@@ -416,8 +404,6 @@ def kalmar_job_record(key, data, errors, context):
 def kalmar_harvest_record(key, data, errors, context):
     """``harvest_source_id`` / ``harvest_source_title``: taken from ckanext-harvest's record of where the
     dataset was harvested from, never from what is sent; a dataset made here has neither."""
-    from ..harvesting import provenance
-
     dataset_id = data.get(("id",))
     if dataset_id and not _empty(dataset_id):
         held = context.setdefault("_kalmar_harvest_source", {})  # one look-up for both fields
@@ -443,8 +429,6 @@ def kalmar_json_output(value: Any) -> Any:
 
 def kalmar_requested_datasets(value: Any) -> Any:
     """Ids of requested datasets (data/requested_datasets.yaml), stored as a JSON list in rank order."""
-    from .. import requested_datasets
-
     known = [r["id"] for r in requested_datasets.requested_datasets()]
     values = [str(v).strip() for v in as_list(value)]
     for v in values:

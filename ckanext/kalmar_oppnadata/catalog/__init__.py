@@ -1,0 +1,9 @@
+"""The catalog Sveriges dataportal harvests: DCAT-AP-SE 3.0.1.
+
+- ``profile``: the ckanext-dcat profile ``dcat_ap_se``, composed of the EU DCAT-AP 3 steps fed a Swedish
+  view of the dataset (``mapping``) plus Swedish steps;
+- ``documents``: the complete catalogs (the portal's and each organization's) in RDF/XML, Turtle, JSON-LD;
+- ``serializers``: Turtle for whole catalogs in time proportional to the catalog;
+- ``caching``: kept documents, rebuilt when what they show changes (and served while Solr is down);
+- ``shacl`` (with the shapes in ``shapes/``): is a catalog harvestable? SHACL and the Swedish rules.
+"""

@@ -1,0 +1,122 @@
+"""Complete DCAT-AP-SE catalogs: every public, active dataset in one document (the national harvester
+does not follow Hydra pages), for the whole portal or one organization.
+
+Datasets are read from the search index as an anonymous visitor would see them, so private datasets,
+drafts and deleted datasets can never enter a catalog, whoever asks.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from rdflib import Graph, URIRef
+
+import ckan.plugins.toolkit as tk
+from ckanext.dcat.processors import RDFSerializer
+from ckanext.dcat.utils import catalog_uri
+
+from ckanext.kalmar_oppnadata.catalog import caching, serializers
+from ckanext.kalmar_oppnadata.registers.organizations import organization
+from ckanext.kalmar_oppnadata.search.paging import all_datasets
+
+serializers.register()
+FORMATS = {
+    "rdf": ("xml", "application/rdf+xml"),
+    "xml": ("xml", "application/rdf+xml"),
+    "ttl": (serializers.FORMAT, "text/turtle"),  # Turtle in time proportional to the catalog
+    "jsonld": ("json-ld", "application/ld+json"),
+}
+
+
+def public_datasets(fq: str | None = None) -> Iterator[dict[str, Any]]:
+    """All public, active datasets (optionally filtered), as an anonymous visitor finds them."""
+    return all_datasets({"user": "", "ignore_auth": True}, fq=fq or "", fq_list=["-dataset_type:harvest"],
+                        include_private=False, include_drafts=False, include_deleted=False)
+
+
+def _dates(datasets: list[dict[str, Any]]) -> dict[str, str]:
+    if not datasets:
+        return {}
+    return {"issued": min(d["metadata_created"] for d in datasets),
+            "modified": max(d["metadata_modified"] for d in datasets)}
+
+
+class CatalogSerializer(RDFSerializer):
+    """ckanext-dcat's serializer, but the catalog keeps the URI it is given (``catalog["uri"]``), so
+    each organization's catalog is a resource of its own rather than the portal's.
+
+    Each dataset's triples are made in a graph of their own and then added to the catalog's: ckanext-dcat's
+    DCAT-AP 3 step rewrites ``dcat:byteSize`` by scanning every ``dcat:byteSize`` triple of the graph it is
+    given, which on the catalog's graph means every distribution so far, so a catalog cost the square of
+    its size (bench/findings.md)."""
+
+    def graph_from_dataset(self, dataset_dict):
+        catalog_graph = self.g
+        self.g = Graph()
+        try:
+            dataset_ref = super().graph_from_dataset(dataset_dict)
+            catalog_graph += self.g
+        finally:
+            self.g = catalog_graph
+        return dataset_ref
+
+    def graph_from_catalog(self, catalog_dict=None):
+        catalog_ref = URIRef((catalog_dict or {}).get("uri") or catalog_uri())
+        for profile_class in self._profiles:
+            profile_class(self.g, compatibility_mode=self.compatibility_mode).graph_from_catalog(
+                catalog_dict, catalog_ref)
+        return catalog_ref
+
+
+def serialize(catalog: dict[str, Any], datasets: list[dict[str, Any]], fmt: str) -> tuple[str, str]:
+    rdf_format, content_type = FORMATS[fmt]
+    body = CatalogSerializer().serialize_catalog({**_dates(datasets), **catalog}, datasets, _format=rdf_format)
+    return body, content_type
+
+
+def portal_catalog_dict() -> dict[str, Any]:
+    """The portal's catalog: published by the region (``ckanext.kalmar_oppnadata.catalog_publisher``)."""
+    site_title = tk.config.get("ckan.site_title")
+    return {
+        "title": site_title,
+        "title_en": "Open data in Kalmar County",
+        "description": tk.config.get("ckan.site_description") or
+        "Öppna data från kommunerna och regionen i Kalmar län.",
+        "description_en": "Open data from the municipalities and the region of Kalmar County, Sweden.",
+        "homepage": tk.config.get("ckan.site_url"),
+        "publisher": organization(tk.config.get("ckanext.kalmar_oppnadata.catalog_publisher")),
+    }
+
+
+def portal_catalog(fmt: str) -> tuple[str, str]:
+    """The whole portal's catalog, built now."""
+    return serialize(portal_catalog_dict(), list(public_datasets()), fmt)
+
+
+def portal_catalog_file(fmt: str) -> caching.Kept:
+    """The whole portal's catalog as a kept file, built again only when what it shows changed."""
+    return caching.cached_file(f"catalog-{fmt}", caching.fingerprint, lambda: portal_catalog(fmt)[0])
+
+
+def organization_catalog_file(org: dict[str, Any], fmt: str) -> caching.Kept:
+    """One organization's catalog as a kept file (see ``portal_catalog_file``)."""
+    return caching.cached_file(f"catalog-{org['id']}-{fmt}", lambda: caching.fingerprint(_organization_fq(org)),
+                               lambda: organization_catalog(org, fmt)[0])
+
+
+def _organization_fq(org: dict[str, Any]) -> str:
+    return f'owner_org:"{org["id"]}"'
+
+
+def organization_catalog(org: dict[str, Any], fmt: str) -> tuple[str, str]:
+    """One organization's datasets, published by it (for its /psidata page)."""
+    catalog = {
+        "uri": tk.url_for("kalmar_organization.catalog", id=org["name"], _format="rdf", _external=True),
+        "title": f"Öppna data från {org['title']}",
+        "title_en": f"Open data from {org['title']}",
+        "description": org.get("description") or
+        f"Datamängder som {org['title']} publicerar på {tk.config.get('ckan.site_title')}.",
+        "homepage": tk.url_for("organization.read", id=org["name"], _external=True),
+        "spatial_uri": org.get("geonames_uri"),
+        "publisher": org,
+    }
+    return serialize(catalog, list(public_datasets(fq=_organization_fq(org))), fmt)

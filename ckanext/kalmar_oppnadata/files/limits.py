@@ -1,0 +1,12 @@
+"""How much of a file the portal reads, one limit per purpose (bytes).
+
+- ``CHECK``: the specification check (a report of every problem must stay quick to make and to read);
+- ``MAP_VIEW``: the map preview of an uploaded CSV with coordinates, drawn while the page is served;
+- ``LOAD``: loading a table into the DataStore, in a background job.
+
+A file over the limit is not read for that purpose, and the resource says so.
+"""
+MB = 1024 * 1024
+CHECK = 10 * MB
+MAP_VIEW = 20 * MB
+LOAD = 50 * MB

@@ -1,0 +1,54 @@
+"""Queueing the extension's background jobs, once per resource and kind, and the context they act in.
+
+Redis being unreachable never stops an editor from saving: the job is then not queued, and
+``ckan kalmar queue-pending`` (run by the stack at start, and by the operator after an outage) queues
+every check and load that is missing or stale.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from redis.exceptions import RedisError
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.kalmar_oppnadata.common import site_context
+
+log = logging.getLogger(__name__)
+
+# In a context: the save is the extension's own job recording what it found (reports, load status). Only
+# such saves may write those fields (validator ``kalmar_job_record``), and they queue no further work.
+JOB_CONTEXT_FLAG = "kalmar_background_job"
+
+
+def job_context() -> dict[str, Any]:
+    """The context of the extension's background jobs: the site user, and the job flag."""
+    return site_context(**{JOB_CONTEXT_FLAG: True})
+
+
+def enqueue_once(function: Callable[[str], None], kind: str, resource_id: str, title: str,
+                 timeout: int = 300) -> int:
+    """Queue ``function(resource_id)`` as the job ``kalmar-<kind>-<resource_id>`` unless that job is already
+    waiting. Returns 1 if queued now.
+
+    If Redis cannot be reached, nothing is queued and the save goes on: ``ckan kalmar queue-pending``
+    queues what is missing later."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    from ckan.lib import jobs as ckan_jobs
+
+    job_id = f"kalmar-{kind}-{resource_id}"
+    try:
+        try:
+            if Job.fetch(job_id, connection=ckan_jobs.get_queue().connection).get_status() in ("queued", "deferred"):
+                return 0
+        except NoSuchJobError:
+            pass
+        tk.enqueue_job(function, [resource_id], title=title, rq_kwargs={"timeout": timeout, "job_id": job_id})
+    except RedisError as error:
+        log.warning("%s not queued (Redis unreachable: %s); 'ckan kalmar queue-pending' queues it later",
+                    title, error)
+        return 0
+    return 1

@@ -1,0 +1,81 @@
+"""What the search index holds beyond CKAN's own fields (``before_dataset_index``).
+
+Each vocabulary field is indexed into CKAN's multivalued ``vocab_<field>`` Solr fields (already in CKAN's
+schema, so no custom Solr schema), and each extent as ckanext-spatial's bounding box, with a small area
+for points and lines so that the map search finds them.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from shapely.geometry import box, mapping, shape
+
+from ckanext.kalmar_oppnadata.common import as_list
+from ckanext.kalmar_oppnadata.registers import specifications
+
+# ckanext-spatial's solr-bbox backend ranks by overlapping *area*, so an extent without area (a point,
+# a line along a meridian) would never be found. Such extents are indexed as a box this much wider
+# (degrees, about 50 m); the stored extent is untouched.
+DEGENERATE_PADDING = 0.0005
+
+# Dataset field → vocabulary (None: free URIs, labelled from the specification register).
+INDEXED_FIELDS: dict[str, str | None] = {
+    "sdg": "sdg",
+    "theme": "data-theme",
+    "access_rights": "access-right",
+    "hvd_category": "hvd-category",
+    "conforms_to": None,
+    "answers": "requested",
+}
+
+
+def facet_field(field: str) -> str:
+    return f"vocab_{field}"
+
+
+def index_vocabularies(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """``before_dataset_index``: add ``vocab_<field>`` lists from the validated dataset."""
+    validated = pkg_dict.get("validated_data_dict")
+    data = json.loads(validated) if isinstance(validated, str) else (validated or pkg_dict)
+    for field in INDEXED_FIELDS:
+        values = [str(v) for v in as_list(data.get(field))]
+        if field == "answers":
+            values = answered_requests(data)
+        if values:
+            pkg_dict[facet_field(field)] = values
+    return pkg_dict
+
+
+def answered_requests(dataset: dict[str, Any]) -> list[str]:
+    """The requested datasets a dataset answers: those it names, and those of its specifications."""
+    answers = [str(v) for v in as_list(dataset.get("answers"))]
+    for uri in as_list(dataset.get("conforms_to")):
+        spec = specifications.get(str(uri))
+        answers += spec.get("requested", []) if spec else []
+    return sorted(set(answers))
+
+
+def index_extent(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """``before_dataset_index``: give area to extents that have none, whether ckanext-spatial has
+    already turned the extent into ``minx…maxy`` (it ran first) or will do so from the geometry."""
+    if all(k in pkg_dict for k in ("minx", "miny", "maxx", "maxy")):
+        minx, miny, maxx, maxy = (float(pkg_dict[k]) for k in ("minx", "miny", "maxx", "maxy"))
+        if maxx - minx < DEGENERATE_PADDING or maxy - miny < DEGENERATE_PADDING:
+            pkg_dict.update(minx=minx - DEGENERATE_PADDING, miny=miny - DEGENERATE_PADDING,
+                            maxx=maxx + DEGENERATE_PADDING, maxy=maxy + DEGENERATE_PADDING)
+            pkg_dict["bbox_area"] = (pkg_dict["maxx"] - pkg_dict["minx"]) * (pkg_dict["maxy"] - pkg_dict["miny"])
+        return pkg_dict
+    text = pkg_dict.get("extras_spatial") or pkg_dict.get("spatial")
+    if not text:
+        return pkg_dict
+    try:
+        minx, miny, maxx, maxy = shape(json.loads(text)).bounds
+    except Exception:  # stored extents are validated; anything else is ckanext-spatial's to report
+        return pkg_dict
+    if maxx - minx < DEGENERATE_PADDING or maxy - miny < DEGENERATE_PADDING:
+        padded = box(minx - DEGENERATE_PADDING, miny - DEGENERATE_PADDING,
+                     maxx + DEGENERATE_PADDING, maxy + DEGENERATE_PADDING)
+        # Both keys of the index document (ckanext-spatial reads one or the other by version).
+        pkg_dict["extras_spatial"] = pkg_dict["spatial"] = json.dumps(mapping(padded))
+    return pkg_dict

@@ -1,0 +1,142 @@
+"""`ckan kalmar …`: the region's operator commands."""
+from __future__ import annotations
+
+import sys
+
+import click
+from rdflib import Graph
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.kalmar_oppnadata.catalog import documents, shacl
+from ckanext.kalmar_oppnadata.files import queueing
+from ckanext.kalmar_oppnadata.harvesting import consumers, sources
+from ckanext.kalmar_oppnadata.registers import demo, organizations
+
+__all__ = ["kalmar"]
+
+
+@click.group(short_help="Öppna data i Kalmar län: set-up and maintenance.")
+def kalmar():
+    """Öppna data i Kalmar län: set-up and maintenance."""
+
+
+@kalmar.command()
+@click.option("--overwrite", is_flag=True,
+              help="Replace values edited in the web UI with those of the data file.")
+@click.option("--no-demo", is_flag=True, help="Do not load the demo datasets.")
+def setup(overwrite: bool, no_demo: bool):
+    """Create or complete the organizations of Kalmar län and load the demo datasets (idempotent).
+
+    Fields that are empty in the portal are filled from the package data; values the region
+    edited in the web UI are kept unless --overwrite is given. Demo datasets that exist are left alone.
+    """
+    # A request context as CKAN's own commands use: text CKAN stores while creating (the titles of the
+    # demo's previews) is then in the portal's default language.
+    with click.get_current_context().meta["flask_app"].test_request_context():
+        _setup(overwrite, no_demo)
+
+
+def _setup(overwrite: bool, no_demo: bool):
+    changes = organizations.sync_organizations(overwrite=overwrite)
+    for change in changes:
+        line = f"{change.name}: {change.action}"
+        if change.fields:
+            line += f" ({', '.join(change.fields)})"
+        if change.kept:
+            line += f"; kept the portal's {', '.join(change.kept)} (use --overwrite to replace)"
+        click.echo(line)
+    counts = {a: sum(c.action == a for c in changes) for a in ("created", "updated")}
+    click.echo(f"organizations: {len(changes)} in the data file, "
+               f"{counts['created']} created, {counts['updated']} updated")
+    if not no_demo:
+        loaded = demo.load_demo()
+        created = [d.name for d in loaded if d.action == "created"]
+        click.echo(f"demo datasets: {len(loaded)} defined, {len(created)} created"
+                   + (f" ({', '.join(created)})" if created else ""))
+
+
+@kalmar.command("validate-catalog")
+@click.option("--organization", "-o", help="Check one organization's catalog instead of the portal's.")
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False),
+              help="Check an RDF file instead (e.g. a municipality's own catalog before harvesting it).")
+def validate_catalog(organization: str | None, path: str | None):
+    """Check that the DCAT-AP-SE catalog can be harvested by Sveriges dataportal.
+
+    Builds the complete catalog (RDF/XML, as dataportal.se fetches it), then checks it against the EU
+    DCAT-AP 3.0.1 SHACL shapes with the Swedish additions and against the Swedish rules. Prints every
+    violation and exits with status 1 if there is any.
+    """
+    graph = Graph()
+    if path:
+        graph.parse(path)
+        source = path
+    elif organization:
+        org = tk.get_action("organization_show")({"ignore_auth": True}, {"id": organization})
+        graph.parse(data=documents.organization_catalog(org, "rdf")[0], format="xml")
+        source = f"the catalog of {org['title']}"
+    else:
+        graph.parse(data=documents.portal_catalog("rdf")[0], format="xml")
+        source = "the portal's catalog"
+    findings = shacl.validate(graph)
+    click.echo(f"Checked {source}: {len(graph)} triples.")
+    for finding in findings:
+        click.echo(f"  {finding}")
+    if findings:
+        click.echo(f"{len(findings)} problem(s): Sveriges dataportal may reject this catalog.")
+        sys.exit(1)
+    click.echo("No problems found: the catalog follows DCAT-AP-SE 3.0.1 as checked.")
+
+
+@kalmar.command("harvest-source")
+@click.argument("organization")
+@click.argument("url")
+@click.option("--title", help="The source's title (default: the organization's title and 'egen katalog').")
+@click.option("--name", help="The source's URL name (default: from the organization).")
+@click.option("--frequency", default="WEEKLY", show_default=True,
+              type=click.Choice(["MANUAL", "DAILY", "WEEKLY", "BIWEEKLY", "MONTHLY"]),
+              help="How often the source is harvested (the job runner starts scheduled harvests).")
+@click.option("--classification-confirmed", is_flag=True,
+              help="The organization has confirmed that what the source publishes is classified as public "
+                   "(recorded as confirmed by the site user); without it the datasets are harvested as private.")
+def harvest_source(organization: str, url: str, title: str | None, name: str | None, frequency: str,
+                   classification_confirmed: bool):
+    """Add a DCAT-AP-SE catalog (RDF/XML or Turtle at URL) as a harvest source of ORGANIZATION.
+
+    Its datasets are harvested into that organization, as private ones unless the classification is
+    confirmed. The same can be done in the web interface at /harvest/new by the organization's admins.
+    """
+    try:
+        source = sources.create(organization, url, title=title, name=name, frequency=frequency,
+                                classification_confirmed=classification_confirmed)
+    except tk.ObjectNotFound:
+        sys.exit(f"No organization '{organization}'.")
+    except tk.ValidationError as error:
+        for field, messages in error.error_dict.items():
+            click.echo(f"{field}: {' '.join(str(m) for m in messages)}", err=True)
+        sys.exit(1)
+    click.echo(f"Harvest source '{source['name']}' ({source['id']}) added to {organization}: {url}")
+    click.echo(f"Harvest it now: ckan harvester job {source['id']}")
+
+
+@kalmar.command("harvest-consumer")
+@click.argument("queue", type=click.Choice(["gather", "fetch"]))
+def harvest_consumer(queue: str):
+    """Run ckanext-harvest's QUEUE consumer, waiting again whenever Redis's socket timeout ends a wait."""
+    # In a request context, as `kalmar setup`: validation errors in the job reports are then in the
+    # portal's default language.
+    with click.get_current_context().meta["flask_app"].test_request_context():
+        consumers.consume(queue)
+
+
+@kalmar.command("queue-pending")
+def queue_pending():
+    """Queue the background work that is missing or stale (after Redis was unreachable, say).
+
+    Looks at every dataset, also private and draft ones: each CSV of a dataset that follows a
+    specification with no report for its current file is queued for checking, and each CSV or XLSX file
+    not loaded into the DataStore as it is now is queued for loading. Jobs already waiting are not queued
+    twice. The jobs worker then runs them.
+    """
+    seen, queued = queueing.queue_pending()
+    click.echo(f"{seen} dataset(s) looked at; {queued} job(s) queued.")

@@ -1,0 +1,185 @@
+"""Template helpers (registered with ``toolkit.blanket.helpers``)."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.kalmar_oppnadata.common import as_list
+from ckanext.kalmar_oppnadata.files import api_box, checking, formats, records
+from ckanext.kalmar_oppnadata.harvesting import classification
+from ckanext.kalmar_oppnadata.overview import quality
+from ckanext.kalmar_oppnadata.registers import licenses, organizations, requested_datasets, specifications, vocabularies
+from ckanext.kalmar_oppnadata.search.paging import all_datasets
+
+__all__ = [
+    "kalmar_organization_facts",
+    "kalmar_publisher_uri",
+    "kalmar_vocabulary_choices",
+    "kalmar_license_uri_choices",
+    "kalmar_form_default",
+    "kalmar_section_label",
+    "kalmar_as_list",
+    "kalmar_sdg_goal",
+    "kalmar_specifications",
+    "kalmar_default_map_extent",
+    "kalmar_validation_status",
+    "kalmar_invalid_resources",
+    "kalmar_table_api",
+    "kalmar_requested_dataset_choices",
+    "kalmar_quality",
+    "kalmar_organization_quality",
+    "kalmar_home",
+    "kalmar_sdg_goals",
+    "kalmar_source_classification",
+    "kalmar_organization",
+]
+
+# Organization fields shown as facts, in this order; the rest of the schema is form-only.
+_FACT_FIELDS = ("identifier", "municipality_code", "dcat_type", "url", "email", "contact_name",
+                "psidata_url", "geonames_uri")
+_LINK_FIELDS = {"url", "psidata_url", "geonames_uri"}
+
+
+def kalmar_organization_facts(org: dict[str, Any]) -> list[dict[str, Any]]:
+    """The organization's facts as rows {label, value, href}, labels and choices in the UI language."""
+    schema = tk.h.scheming_get_organization_schema(org.get("type") or "organization") or {}
+    fields = {f["field_name"]: f for f in schema.get("fields", [])}
+    rows = []
+    for name in _FACT_FIELDS:
+        field, value = fields.get(name), org.get(name)
+        if not field or not value:
+            continue
+        shown = value
+        if field.get("choices"):
+            shown = tk.h.scheming_choices_label(field["choices"], value)
+        href = value if name in _LINK_FIELDS else (f"mailto:{value}" if name == "email" else None)
+        rows.append({"label": tk.h.scheming_language_text(field["label"]), "value": shown, "href": href})
+    return rows
+
+
+def kalmar_publisher_uri(org: dict[str, Any]) -> str | None:
+    """``http://dataportal.se/organisation/SE<orgnr>`` when the organisation number is known."""
+    return organizations.dataportal_uri(org)
+
+
+def kalmar_vocabulary_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
+    """Scheming ``choices_helper``: the concepts of the field's ``vocabulary``, labels in sv and en."""
+    vocab = vocabularies.get(field["vocabulary"])
+    return [{"value": vocab.stored(c), "label": dict(c.labels)} for c in vocab.concepts]
+
+
+def kalmar_license_uri_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
+    """Scheming ``choices_helper`` for a resource's own licence: stored as the licence URI."""
+    return [{"value": lic["url"], "label": lic["title"]} for lic in licenses.licenses()]
+
+
+def kalmar_form_default(field_name: str) -> str:
+    """A new dataset's default for ``field_name`` from its organization: the one named in the URL
+    (``?group=``, as CKAN's "Add dataset" button on an organization page sends), or the only
+    organization the editor may publish in. Otherwise the form's script fills it on choosing one."""
+    org_id = tk.request.args.get("group") or tk.request.args.get("owner_org")
+    if not org_id:
+        available = tk.h.organizations_available("create_dataset", include_dataset_count=False)
+        if len(available) == 1:
+            org_id = available[0]["id"]
+    return organizations.dataset_default(org_id, field_name) if org_id else ""
+
+
+def kalmar_section_label(section: Any) -> str:
+    return tk.h.scheming_language_text(section)
+
+
+def kalmar_as_list(value: Any) -> list[str]:
+    """A field value as a list of strings, whether it is a list, a JSON list, or a single value."""
+    return [str(v) for v in as_list(value)]
+
+
+def kalmar_sdg_goal(value: Any) -> vocabularies.Concept | None:
+    return vocabularies.get("sdg").get(value)
+
+
+def kalmar_specifications() -> tuple[dict[str, Any], ...]:
+    return specifications.specifications()
+
+
+def kalmar_default_map_extent() -> str:
+    """Where map search starts: the extent of the organization publishing the portal (the region)."""
+    name = tk.config.get("ckanext.kalmar_oppnadata.catalog_publisher")
+    org = organizations.organization(name) if name else None
+    return (org or {}).get("spatial") or ""
+
+
+def kalmar_validation_status(resource: dict[str, Any], dataset: dict[str, Any]) -> dict[str, Any] | None:
+    """What the resource page says about the resource's check against its dataset's specification."""
+    spec = specifications.for_dataset(dataset)
+    if spec is None or formats.table_format(resource) != "csv":
+        return None
+    report = records.report_of(resource)
+    stale = checking.needs_check(resource, spec)
+    return {"state": "pending" if stale else report["status"], "report": None if stale else report,
+            "specification_name": spec["name"]}
+
+
+def kalmar_table_api(resource: dict[str, Any]) -> dict[str, Any] | None:
+    """The resource page's API box (see files/api_box.py): None for files that are not tables."""
+    user = tk.current_user.name if tk.current_user.is_authenticated else ""
+    return api_box.box({"user": user}, resource)
+
+
+def kalmar_invalid_resources(dataset: dict[str, Any]) -> list[dict[str, Any]]:
+    spec = specifications.for_dataset(dataset)
+    if spec is None:
+        return []
+    return [r for r in dataset.get("resources", [])
+            if not checking.needs_check(r, spec) and (records.report_of(r) or {}).get("status") in ("invalid", "error")]
+
+
+def kalmar_requested_dataset_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"value": r["id"], "label": {"sv": r["name"], "en": r["name_en"]}}
+            for r in requested_datasets.requested_datasets()]
+
+
+def kalmar_quality(dataset: dict[str, Any]) -> dict[str, Any]:
+    return quality.score(dataset)
+
+
+def kalmar_organization_quality(org: dict[str, Any]) -> dict[str, Any] | None:
+    """Average quality of the organization's datasets the visitor may see."""
+    context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+    scores = [quality.score(d)["percent"]
+              for d in all_datasets(context, fq=f'owner_org:"{org["id"]}"', include_private=True)]
+    return {"datasets": len(scores), "percent": round(sum(scores) / len(scores))} if scores else None
+
+
+def kalmar_home() -> dict[str, Any]:
+    """The start page's content, counted as the visitor may see it (read once per request)."""
+    cached = getattr(tk.g, "_kalmar_home", None)
+    if cached is not None:
+        return cached
+    context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+    found = tk.get_action("package_search")(dict(context), {
+        "rows": 5, "sort": "metadata_created desc", "facet.field": ["organization"], "facet.limit": -1})
+    counts = found["facets"].get("organization", {})
+    home = {
+        "organizations": [{"name": o["name"], "title": o["title"], "count": counts.get(o["name"], 0)}
+                          for o in organizations.all_organizations()],
+        "newest": found["results"],
+        "goals": tk.get_action("agenda2030_summary")(dict(context), {})["goals"],
+    }
+    tk.g._kalmar_home = home
+    return home
+
+
+def kalmar_sdg_goals() -> tuple[vocabularies.Concept, ...]:
+    return vocabularies.get("sdg").concepts
+
+
+def kalmar_source_classification(data: dict[str, Any]) -> dict[str, Any]:
+    """The harvest source form's classification box: ``checked`` and the stored ``record`` (by, at)."""
+    return classification.form_state(data or {})
+
+
+def kalmar_organization(id_or_name: str) -> dict[str, Any] | None:
+    """An organization's own fields, read from the database only (no dataset count, so no search)."""
+    return organizations.organization(id_or_name)

@@ -1,0 +1,190 @@
+"""Web pages and documents the extension adds (registered with ``toolkit.blanket.blueprints``)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, make_response, redirect, send_file
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.kalmar_oppnadata.catalog import documents
+from ckanext.kalmar_oppnadata.common import current_language
+from ckanext.kalmar_oppnadata.overview import report
+from ckanext.kalmar_oppnadata.registers import organizations, requested_datasets, specifications, vocabularies
+from ckanext.kalmar_oppnadata.web import health
+from ckanext.kalmar_oppnadata.web.outages import outage_pages
+
+__all__ = ["catalog_pages", "organization_pages", "agenda2030_pages", "specification_pages", "overview_pages",
+           "monitoring", "request_guard", "outage_pages"]
+
+catalog_pages = Blueprint("kalmar_catalog", __name__)
+monitoring = Blueprint("kalmar_monitoring", __name__)
+request_guard = Blueprint("kalmar_request_guard", __name__)
+specification_pages = Blueprint("kalmar_specifications", __name__)
+overview_pages = Blueprint("kalmar_overview", __name__)
+organization_pages = Blueprint("kalmar_organization", __name__)
+agenda2030_pages = Blueprint("kalmar_agenda2030", __name__)
+
+# What an RDF client may ask /psidata for, and the catalog format that answers.
+RDF_MEDIA_TYPES = {"application/rdf+xml": "rdf", "text/turtle": "ttl", "application/ld+json": "jsonld"}
+
+
+def _organization_or_404(id: str) -> dict[str, Any]:
+    """The organization's own fields from the database (no dataset count: no search, so the catalogs
+    answer while Solr is down)."""
+    org = organizations.organization(id)
+    if not org or org.get("state") != "active" or not org.get("is_organization", True):
+        tk.abort(404, tk._("Organization not found"))
+    return org
+
+
+def catalog_links(org: dict[str, Any]) -> dict[str, str]:
+    return {
+        fmt: tk.url_for("kalmar_organization.catalog", id=org["name"], _format=fmt, _external=True)
+        for fmt in ("rdf", "ttl", "jsonld")
+    }
+
+
+@request_guard.before_app_request
+def refuse_nul_in_address():
+    """A NUL character is never part of an address of this portal. PostgreSQL refuses it in text, so
+    without this check CKAN's own pages (/dataset/%00) would answer with a server error."""
+    if "\x00" in tk.request.path or b"%00" in tk.request.query_string:
+        tk.abort(400, tk._("The address contains a NUL character"))
+
+
+@monitoring.route("/health")
+def health_check():
+    """For monitoring: are PostgreSQL, Solr and Redis reachable? 200 if all are, else 503."""
+    result = health.check()
+    response = jsonify(result)
+    response.status_code = 200 if result["ok"] else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _rdf_file_response(kept_file, fmt: str):
+    """A kept catalog file (``kept_file()``, see catalog/documents.py and catalog/caching.py), with its
+    fingerprint as the
+    ETag: a client that has this version gets 304. Asked again if another request replaced the file
+    between finding and opening it."""
+    for attempt in range(3):
+        kept = kept_file()
+        path = kept.path
+        try:
+            response = send_file(path, mimetype=f"{documents.FORMATS[fmt][1]}; charset=utf-8",
+                                 etag=path.suffix[1:], conditional=True, max_age=0)
+        except FileNotFoundError:
+            if attempt == 2:
+                raise
+            continue
+        response.headers["Cache-Control"] = "no-cache"
+        if kept.stale:  # Solr is down: the last kept version, from before the fault (catalog/caching.py)
+            response.headers["Warning"] = '110 - "Response is Stale"'
+            response.headers["X-Kalmar-Stale"] = "search-unavailable"
+        return response
+
+
+@catalog_pages.route("/catalog.<_format>")
+def portal_catalog(_format: str):
+    """The portal's complete DCAT-AP-SE catalog in one document: the address to register at
+    Sveriges dataportal (RDF/XML), with Turtle and JSON-LD alongside."""
+    if _format not in documents.FORMATS:
+        tk.abort(404, tk._("Unknown catalog format"))
+    return _rdf_file_response(lambda: documents.portal_catalog_file(_format), _format)
+
+
+@organization_pages.route("/organization/<id>/psidata")
+def psidata(id: str):
+    """The address a municipality links from its own www.<kommun>.se/psidata page.
+
+    Browsers get a list of the organization's public datasets; RDF clients (by Accept header)
+    are redirected to the organization's complete DCAT-AP-SE catalog.
+    """
+    org = _organization_or_404(id)
+    best = tk.request.accept_mimetypes.best_match(["text/html", *RDF_MEDIA_TYPES])
+    if best in RDF_MEDIA_TYPES:
+        return redirect(
+            tk.url_for("kalmar_organization.catalog", id=org["name"], _format=RDF_MEDIA_TYPES[best]),
+            code=303,
+        )
+    datasets = list(documents.public_datasets(fq=f'owner_org:"{org["id"]}"'))
+    return tk.render(
+        "organization/psidata.html",
+        {
+            "group_dict": org,
+            "group_type": "organization",
+            "datasets": datasets,
+            "catalog_links": catalog_links(org),
+            "psidata_link": tk.url_for("kalmar_organization.psidata", id=org["name"], _external=True),
+        },
+    )
+
+
+def catalog_document(id: str, _format: str):
+    """The organization's complete catalog (public, active datasets only) in RDF/XML, Turtle or JSON-LD."""
+    if _format not in documents.FORMATS:
+        tk.abort(404, tk._("Unknown catalog format"))
+    org = _organization_or_404(id)
+    return _rdf_file_response(lambda: documents.organization_catalog_file(org, _format), _format)
+
+
+organization_pages.add_url_rule(
+    "/organization/<id>/catalog.<_format>", endpoint="catalog", view_func=catalog_document
+)
+
+
+def _context() -> dict[str, Any]:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+@agenda2030_pages.route("/agenda2030")
+def agenda2030_index():
+    """All 17 goals: how many datasets follow each up, and which organizations contribute."""
+    summary = tk.get_action("agenda2030_summary")(_context(), {})
+    return tk.render("agenda2030/index.html", {"summary": summary})
+
+
+@agenda2030_pages.route("/agenda2030/<goal>")
+def goal(goal: str):
+    """One goal: its datasets and the organizations that publish them."""
+    try:
+        result = tk.get_action("agenda2030_goal_show")(_context(), {"id": goal})
+    except tk.ObjectNotFound:
+        tk.abort(404, tk._("There is no global goal {goal}").format(goal=goal[:20]))
+    return tk.render("agenda2030/goal.html", {"goal": result})
+
+
+@specification_pages.route("/specifikationer", endpoint="index")
+def specifications_index():
+    """The register of national specifications, with how many datasets on the portal follow each."""
+    specs = tk.get_action("specification_list")(_context(), {})
+    counts = tk.get_action("package_search")(_context(), {
+        "rows": 0, "include_private": True, "facet.field": ["vocab_conforms_to"], "facet.limit": -1,
+    })["facets"].get("vocab_conforms_to", {})
+    lang = current_language()
+    for spec in specs:
+        schema = specifications.table_schema(spec)
+        spec["columns"] = [{"name": f["name"], "required": f.get("constraints", {}).get("required", False)}
+                           for f in schema["fields"]] if schema else []
+        spec["dataset_count"] = counts.get(spec["uri"], 0) if spec["uri"] else 0
+        spec["requested_names"] = [r["name"] for r in map(requested_datasets.get, spec.get("requested", [])) if r]
+        spec["theme_labels"] = [vocabularies.get("data-theme").label(t, lang) for t in spec["themes"]]
+    return tk.render("specifications/index.html", {"specifications": specs})
+
+
+@overview_pages.route("/oversikt", endpoint="index")
+def overview_index():
+    """The region's overview: requested datasets × organizations, quality, charts (tables too)."""
+    result = tk.get_action("overview_show")(_context(), {})
+    goals = tk.get_action("agenda2030_summary")(_context(), {})
+    return tk.render("overview/index.html", {"overview": result, "goals": goals})
+
+
+@overview_pages.route("/oversikt.csv", endpoint="csv")
+def overview_csv():
+    result = tk.get_action("overview_show")(_context(), {})
+    response = make_response(report.as_csv(result))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = "attachment; filename=oversikt.csv"
+    return response
