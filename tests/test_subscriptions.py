@@ -3,6 +3,7 @@ signal, once per change, after the save has committed; the jobs' own records que
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 import sqlalchemy as sa
@@ -59,16 +60,26 @@ def test_a_new_file_queues_its_check_and_its_load_once_after_the_commit(app, bad
 
 def test_saves_that_change_no_file_and_the_jobs_own_records_queue_nothing(api, badplatser):
     dataset = badplatser["dataset"]
+    url = "http://oppen.kalmar.test/lank.csv"
     resource = api("resource_create", token=badplatser["token"], package_id=dataset["id"], name="lank.csv",
-                   url="http://oppen.kalmar.test/lank.csv", format="CSV")["result"]
+                   url=url, format="CSV")["result"]
+    jobs_of_the_file = [f"kalmar-load-{resource['id']}", f"kalmar-validate-{resource['id']}"]
+    assert queued_job_ids() == jobs_of_the_file
+    api("package_patch", token=badplatser["token"], id=dataset["id"], title="Badplatser i Kalmar")
+    assert queued_job_ids() == jobs_of_the_file  # each job once, however often the dataset is saved
+
+    # The worker runs them; what they record on the resource is their own save: nothing is queued.
     for job in ckan_jobs.get_queue().jobs:
         job.delete()
-    api("package_patch", token=badplatser["token"], id=dataset["id"], title="Badplatser i Kalmar")
+    tk.get_action("resource_patch")(queue.job_context(), {
+        "id": resource["id"],
+        "datastore_load": json.dumps({"status": "complete", "file_url": url, "rows": 1, "columns": 1}),
+        "validation_report": json.dumps({"status": "valid", "specification": BADPLATSER, "file_url": url,
+                                         "errors": [], "error_count": 0})})
     assert queued_job_ids() == []
-    # What a job records on the resource (here a load status) is the job's own save: nothing is queued.
-    tk.get_action("resource_patch")(queue.job_context(), {"id": resource["id"],
-                                                          "datastore_load": '{"status": "loading"}'})
-    assert queued_job_ids() == []
+    api("package_patch", token=badplatser["token"], id=dataset["id"], title="Badplatser i Kalmar län")
+    assert queued_job_ids() == []  # the files' records are current
+
     # A changed link is a new file: its jobs are queued again.
     api("resource_patch", token=badplatser["token"], id=resource["id"], url="http://oppen.kalmar.test/ny.csv")
-    assert queued_job_ids() == [f"kalmar-load-{resource['id']}", f"kalmar-validate-{resource['id']}"]
+    assert queued_job_ids() == jobs_of_the_file

@@ -17,7 +17,8 @@ PACKAGE_DIR = os.path.dirname(__file__)
 
 
 def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or value is tk.missing or (isinstance(value, str) and not value.strip()) or \
+        (isinstance(value, (list, tuple)) and not value)
 
 
 def as_list(value: Any) -> list[Any]:

@@ -109,6 +109,7 @@ def psidata(id: str):
             code=303,
         )
     datasets = list(documents.public_datasets(fq=f'owner_org:"{org["id"]}"'))
+    org = {**org, "package_count": len(datasets)}  # read without a count (no search for the organization)
     return tk.render(
         "organization/psidata.html",
         {
