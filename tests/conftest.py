@@ -1,13 +1,21 @@
-"""Shared fixtures. Every test runs against the real services started by ``scripts/stack test``.
+"""Shared fixtures. The tests in tests/ run against the real services started by ``scripts/stack test``;
+tests/unit/ needs none (its own conftest.py and pytest.ini, see the README's Tests section).
+
+Shared data is in examples.py (the full example dataset from tests/data/full_dataset.json), shared
+functions in helpers.py; no test module imports another.
 
 Under CI (``CI=true``) a skipped test fails the run, and so does a whole-suite run that collected no browser
 test: a missing part must never pass as a skip.
 """
 from __future__ import annotations
 
+import copy
+import io
 import os
 
 import pytest
+
+from .examples import FULL, FULL_RESOURCE
 
 BROWSER_TESTS = "tests/test_browser.py"
 
@@ -60,3 +68,34 @@ def clean_db(reset_db, migrate_db_for):
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("harvest")
+
+
+@pytest.fixture
+def catalog_portal(api, sysadmin_with_token, app):
+    """For the catalog tests (test_dcat.py, test_caching.py): the region, Kalmar kommun (orgnr known) and
+    Nybro kommun (orgnr unknown), with datasets using every field, an uploaded file, and a private dataset
+    that must appear nowhere."""
+    token = sysadmin_with_token["token"]
+    region = api("organization_create", token=token, name="region-kalmar-lan", title="Region Kalmar län",
+                 dcat_type="http://purl.org/adms/publishertype/RegionalAuthority",
+                 email="region@example.org")["result"]
+    kalmar = api("organization_create", token=token, name="kalmar-kommun", title="Kalmar kommun",
+                 identifier="212000-0746", email="oppnadata@kalmar.se", geonames_uri="2702260",
+                 url="https://www.kalmar.se")["result"]
+    nybro = api("organization_create", token=token, name="nybro-kommun", title="Nybro kommun",
+                email="oppnadata@nybro.se")["result"]
+    full = api("package_create", token=token, owner_org=kalmar["id"], tags=[{"name": "bad"}],
+               resources=[FULL_RESOURCE], **copy.deepcopy(FULL))["result"]
+    upload = app.post("/api/3/action/resource_create", headers={"Authorization": token},
+                      content_type="multipart/form-data",
+                      data={"package_id": full["id"], "name": "Badplatser (CSV)",
+                            "upload": (io.BytesIO(b"place_id,name\n1,Stens\xc3\xb6\n"), "badplatser.csv")})
+    assert upload.status_code == 200, upload.body
+    nybro_dataset = api("package_create", token=token, owner_org=nybro["id"], name="energi-nybro",
+                        title="Energianvändning i Nybro", notes="Kommunens energianvändning.",
+                        classification_confirmed=True, private=False, sdg=["7"],
+                        resources=[{"url": "https://www.nybro.se/energi.xlsx", "name": "Energi"}])["result"]
+    private = api("package_create", token=token, owner_org=kalmar["id"], name="hemlig", title="Hemligt utkast",
+                  notes="Får inte synas.", private=True)["result"]
+    return {"token": token, "region": region, "kalmar": kalmar, "nybro": nybro, "full": full,
+            "nybro_dataset": nybro_dataset, "private": private}

@@ -3,24 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from ckanext.kalmar_oppnadata.registers import vocabularies
-
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 
-def test_vocabulary_has_the_17_goals_with_names_colours_and_un_uris():
-    sdg = vocabularies.get("sdg")
-    assert [c.code for c in sdg.concepts] == [str(n) for n in range(1, 18)]
-    six = sdg.get("6")
-    assert six.labels == {"sv": "Rent vatten och sanitet för alla", "en": "Clean water and sanitation"}
-    assert six.colour == "#26BDE2"
-    assert six.exact_match == ("http://metadata.un.org/sdg/6",)
-    assert sdg.get("http://metadata.un.org/sdg/17").code == "17"
-    assert {c.category for c in sdg.concepts} == {"social", "ecological", "economic", "overarching"}
-
-
 @pytest.fixture
-def published(api, sysadmin_with_token):
+def goal_datasets(api, sysadmin_with_token):
     """Kalmar kommun publishes a dataset linked to goals 6 and 11 and keeps a private one on goal 6."""
     token = sysadmin_with_token["token"]
     org = api("organization_create", token=token, name="kalmar-kommun", title="Kalmar kommun",
@@ -37,25 +24,25 @@ def published(api, sysadmin_with_token):
 
 
 class TestSearch:
-    def test_goals_are_facets_with_swedish_names_counting_public_datasets_only(self, api, published):
+    def test_goals_are_facets_with_swedish_names_counting_public_datasets_only(self, api, goal_datasets):
         result = api("package_search", **{"facet.field": ["vocab_sdg"], "rows": 0})["result"]
         assert result["facets"]["vocab_sdg"] == {"6": 1, "11": 1, "7": 1}
         names = {i["name"]: i["display_name"] for i in result["search_facets"]["vocab_sdg"]["items"]}
         assert names["6"] == "6. Rent vatten och sanitet för alla"
         assert names["11"] == "11. Hållbara städer och samhällen"
 
-    def test_filter_by_goal(self, api, published):
+    def test_filter_by_goal(self, api, goal_datasets):
         for goal in ("6", "11"):
             found = api("package_search", fq=f"vocab_sdg:{goal}")["result"]
             assert [d["name"] for d in found["results"]] == ["badplatser"]
         assert api("package_search", fq="vocab_sdg:7")["result"]["results"][0]["name"] == "nybro-energi"
 
-    def test_sysadmin_also_counts_the_private_dataset(self, api, published):
-        result = api("package_search", token=published["token"], include_private=True,
+    def test_sysadmin_also_counts_the_private_dataset(self, api, goal_datasets):
+        result = api("package_search", token=goal_datasets["token"], include_private=True,
                      **{"facet.field": ["vocab_sdg"], "rows": 0})["result"]
         assert result["facets"]["vocab_sdg"]["6"] == 2
 
-    def test_search_page_and_organization_page_show_the_goal_facet(self, app, published):
+    def test_search_page_and_organization_page_show_the_goal_facet(self, app, goal_datasets):
         page = app.get("/dataset/").body
         assert "Globala mål" in page
         assert "vocab_sdg=6" in page
@@ -66,7 +53,7 @@ class TestSearch:
 
 
 class TestGoalPages:
-    def test_summary_action_counts_per_goal_and_organization(self, api, published):
+    def test_summary_action_counts_per_goal_and_organization(self, api, goal_datasets):
         summary = api("agenda2030_summary")["result"]
         assert len(summary["goals"]) == 17
         goals = {g["goal"]: g for g in summary["goals"]}
@@ -77,21 +64,21 @@ class TestGoalPages:
         assert goals["6"]["uri"] == "http://metadata.un.org/sdg/6"
         assert summary["datasets_with_goals"] == 2
 
-    def test_goal_action_lists_datasets_and_contributors(self, api, published):
+    def test_goal_action_lists_datasets_and_contributors(self, api, goal_datasets):
         goal = api("agenda2030_goal_show", id="http://metadata.un.org/sdg/6")["result"]
         assert goal["goal"] == "6" and goal["count"] == 1
         assert [d["name"] for d in goal["datasets"]] == ["badplatser"]
         assert [o["name"] for o in goal["organizations"]] == ["kalmar-kommun"]
         api("agenda2030_goal_show", id="18", status=404)
 
-    def test_overview_page(self, app, published):
+    def test_overview_page(self, app, goal_datasets):
         page = app.get("/agenda2030").body
         assert "Öppna data och de globala målen" in page
         assert "Rent vatten och sanitet för alla" in page
         assert "1 datamängd" in page
         assert "Hemliga vattenprover" not in page
 
-    def test_goal_page(self, app, published):
+    def test_goal_page(self, app, goal_datasets):
         page = app.get("/agenda2030/6").body
         assert "Mål 6: Rent vatten och sanitet för alla" in page
         assert "Badplatser" in page and "Kalmar kommun" in page
@@ -108,7 +95,7 @@ def test_suggestions_from_the_specification_register(api):
     assert api("agenda2030_suggest", conforms_to="https://example.org/okand")["result"] == {"sdg": [], "theme": []}
 
 
-def test_goal_facets_carry_the_goal_colour_badge(app, published):
+def test_goal_facets_carry_the_goal_colour_badge(app, goal_datasets):
     page = app.get("/dataset/").body
     assert '.nav-facet a[href$="vocab_sdg=6"]::before' in page
     assert "background: #26BDE2; color: #000000;" in page

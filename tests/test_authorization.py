@@ -14,25 +14,9 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckanext.kalmar_oppnadata.logic import action, auth
 from ckanext.kalmar_oppnadata.web import cli as kalmar_cli
 
+from .examples import ACTIONS, BADPLATSER
+
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
-
-BADPLATSER = "https://dataportal.se/specifications/badplatser/1.0"
-
-# Every action of the extension: the arguments of a valid call. All read public registers or count
-# what the caller may see, so every kind of user may call them (tested in test_leaks.py that the answer
-# holds only what the caller may see).
-ACTIONS = {
-    "agenda2030_summary": {},
-    "agenda2030_goal_show": {"id": "6"},
-    "agenda2030_suggest": {"conforms_to": [BADPLATSER]},
-    "specification_list": {},
-    "specification_show": {"uri": BADPLATSER},
-    "overview_show": {},
-    "quality_show": {"id": "publik"},
-    "tag_list": {},
-    "tag_search": {"query": "bad"},
-    "tag_autocomplete": {"q": "bad"},
-}
 
 # Every page of the extension (rule → an address of it) and who may see it: everyone.
 PAGES = {
@@ -54,7 +38,7 @@ USERS = ["anonymous", "editor of another organization", "editor of the organizat
 
 
 @pytest.fixture
-def portal(api, sysadmin_with_token, user_factory, api_token_factory):
+def role_tokens(api, sysadmin_with_token, user_factory, api_token_factory):
     admin = sysadmin_with_token["token"]
     for name in ("kalmar-kommun", "nybro-kommun"):
         api("organization_create", token=admin, name=name, title=name.title(), email=f"oppnadata@{name}.se")
@@ -88,8 +72,8 @@ def test_the_lists_cover_everything_the_plugin_registers(app):
 
 
 @pytest.mark.parametrize("who", USERS)
-def test_every_action_and_page_answers_each_kind_of_user(app, portal, who):
-    headers = {"Authorization": portal[who]} if portal[who] else {}
+def test_every_action_and_page_answers_each_kind_of_user(app, role_tokens, who):
+    headers = {"Authorization": role_tokens[who]} if role_tokens[who] else {}
     for name, data in ACTIONS.items():
         response = app.post(f"/api/3/action/{name}", json=data, headers=headers)
         assert response.status_code == 200, (name, who, response.body[:300])
@@ -99,8 +83,8 @@ def test_every_action_and_page_answers_each_kind_of_user(app, portal, who):
 
 
 @pytest.mark.parametrize("who", USERS)
-def test_operator_commands_are_not_reachable_over_http(app, portal, who):
-    headers = {"Authorization": portal[who]} if portal[who] else {}
+def test_operator_commands_are_not_reachable_over_http(app, role_tokens, who):
+    headers = {"Authorization": role_tokens[who]} if role_tokens[who] else {}
     organizations = model.Session.query(model.Group).count()
     for command in CLI_ONLY:
         for name in (command, command.replace("-", "_"), f"kalmar_{command.replace('-', '_')}"):
@@ -114,13 +98,13 @@ def test_operator_commands_are_not_reachable_over_http(app, portal, who):
     assert model.Session.query(model.Group).count() == organizations
 
 
-def test_operator_commands_work_from_the_command_line(cli, portal):
+def test_operator_commands_work_from_the_command_line(cli, role_tokens):
     result = cli.invoke(ckan_cli, ["kalmar", "queue-pending"])
     assert result.exit_code == 0, result.output
     assert "1 dataset(s) looked at" in result.output
 
 
-def test_user_details_are_not_public(app, api, portal):
+def test_user_details_are_not_public(app, api, role_tokens):
     """Who has an account, their full names, last activity and the sysadmin flag are not shown to
     anonymous visitors (``ckan.auth.public_user_details = false``)."""
     names = [u.name for u in model.Session.query(model.User) if not u.sysadmin]
@@ -133,5 +117,5 @@ def test_user_details_are_not_public(app, api, portal):
         assert app.get(f"/user/{name}").status_code == 403, name
 
 
-def test_sysadmins_still_see_users(api, portal):
-    assert api("user_list", token=portal["sysadmin"])["success"] is True
+def test_sysadmins_still_see_users(api, role_tokens):
+    assert api("user_list", token=role_tokens["sysadmin"])["success"] is True

@@ -14,11 +14,10 @@ from rdflib.namespace import DCTERMS
 
 import ckan.model as model
 
-from .test_authorization import ACTIONS
+from .examples import ACTIONS, BADPLATSER
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
-BADPLATSER = "https://dataportal.se/specifications/badplatser/1.0"
 
 NASTY = [
     None, "", " ", 0, -1, 6.5, True, ["6"], {"id": "6"}, [[["x"]]],
@@ -40,7 +39,7 @@ def row_counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def portal(api, sysadmin_with_token):
+def public_dataset_token(api, sysadmin_with_token):
     token = sysadmin_with_token["token"]
     api("organization_create", token=token, name="kalmar-kommun", title="Kalmar kommun",
         email="oppnadata@kalmar.se")
@@ -50,7 +49,7 @@ def portal(api, sysadmin_with_token):
 
 
 @pytest.mark.parametrize("action", sorted(ACTIONS))
-def test_every_action_answers_bad_arguments_clearly_and_changes_nothing(app, portal, action):
+def test_every_action_answers_bad_arguments_clearly_and_changes_nothing(app, public_dataset_token, action):
     before = row_counts()
     parameters = set(ACTIONS[action]) | {"id", "q"}
     for value in NASTY:
@@ -69,7 +68,7 @@ def test_every_action_answers_bad_arguments_clearly_and_changes_nothing(app, por
     assert row_counts() == before
 
 
-def test_wrong_arguments_name_the_field(api, portal):
+def test_wrong_arguments_name_the_field(api, public_dataset_token):
     assert api("specification_show", status=409)["error"]["uri"] == ["Värde saknas"]
     assert api("agenda2030_goal_show", status=409)["error"]["id"] == ["Värde saknas"]
     assert api("quality_show", id=["publik"], status=409)["error"]["id"] == ["Ska vara text"]
@@ -86,7 +85,7 @@ def test_wrong_arguments_name_the_field(api, portal):
     "/organization/kalmar-kommun/catalog.{}", "/catalog.{}", "/dataset/{}", "/specifikationer?{}",
     "/oversikt?{}", "/dataset/?q={}", "/dataset/?vocab_sdg={}", "/dataset/?ext_bbox={}",
 ])
-def test_every_page_answers_bad_addresses_without_a_server_error(app, portal, path):
+def test_every_page_answers_bad_addresses_without_a_server_error(app, public_dataset_token, path):
     before = row_counts()
     for value in NASTY:
         if not isinstance(value, str) or not value.strip() or "\x00" in value:
@@ -102,8 +101,8 @@ MARKUP_NOTES = ("**Fet** text. <script>alert('n')</script> <img src=x onerror=al
                 "[länk](javascript:alert('l')) <a href=\"javascript:alert('a')\">a</a>")
 
 
-def test_markup_in_text_fields_is_escaped_and_markdown_sanitised(app, api, portal):
-    api("package_create", token=portal, name="markup", title=MARKUP_TITLE, notes=MARKUP_NOTES,
+def test_markup_in_text_fields_is_escaped_and_markdown_sanitised(app, api, public_dataset_token):
+    api("package_create", token=public_dataset_token, name="markup", title=MARKUP_TITLE, notes=MARKUP_NOTES,
         owner_org="kalmar-kommun", private=False, classification_confirmed=True, sdg=["6"],
         contact_name="Fritid <i>x</i>", tags=[{"name": "bad"}])
     for path in ("/dataset/markup", "/dataset/", "/agenda2030/6", "/organization/kalmar-kommun",
@@ -129,8 +128,8 @@ UNICODE_TITLES = [
 
 
 @pytest.mark.parametrize("title", UNICODE_TITLES)
-def test_unicode_round_trips_through_api_search_pages_and_catalog(app, api, portal, title):
-    created = api("package_create", token=portal, name="unicode", title=title, notes=title,
+def test_unicode_round_trips_through_api_search_pages_and_catalog(app, api, public_dataset_token, title):
+    created = api("package_create", token=public_dataset_token, name="unicode", title=title, notes=title,
                   owner_org="kalmar-kommun", private=False, classification_confirmed=True)["result"]
     assert api("package_show", id="unicode")["result"]["title"] == title
     assert [d["title"] for d in api("package_search", q="name:unicode")["result"]["results"]] == [title]
@@ -142,17 +141,17 @@ def test_unicode_round_trips_through_api_search_pages_and_catalog(app, api, port
 
 
 @pytest.mark.parametrize("value", ["a\x00b", "x" * 100_001])
-def test_nul_and_huge_text_are_refused_at_the_field_and_nothing_is_saved(api, portal, value):
+def test_nul_and_huge_text_are_refused_at_the_field_and_nothing_is_saved(api, public_dataset_token, value):
     before = row_counts()
-    error = api("package_create", token=portal, status=409, name="fel", title=value, notes="x",
+    error = api("package_create", token=public_dataset_token, status=409, name="fel", title=value, notes="x",
                 owner_org="kalmar-kommun", private=False, classification_confirmed=True)["error"]
     assert "title" in error
     assert row_counts() == before
 
 
-def test_dataset_pages_and_catalogs_survive_unusual_uris(app, api, portal):
+def test_dataset_pages_and_catalogs_survive_unusual_uris(app, api, public_dataset_token):
     """A URI field holding something odd but valid must not break the catalog for everyone."""
-    api("package_create", token=portal, name="udda", title="Udda", notes="x", owner_org="kalmar-kommun",
+    api("package_create", token=public_dataset_token, name="udda", title="Udda", notes="x", owner_org="kalmar-kommun",
         private=False, classification_confirmed=True, url="https://www.kalmar.se/psidata?a=1&b=<2>")
     graph = Graph().parse(data=app.get("/catalog.rdf").body, format="xml")
     assert len(graph) > 0

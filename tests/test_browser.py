@@ -50,7 +50,7 @@ def _ckan(*args: str, env: dict[str, str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def portal():
+def browser_portal():
     """A fresh test database with the county's organizations and the demo, served on loopback."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -122,9 +122,9 @@ def log_in(page, portal, user, password):
     assert "/user/login" not in page.url, "login failed"
 
 
-def test_editor_publishes_a_dataset_with_a_csv_through_the_form(page, portal, tmp_path):
-    log_in(page, portal, *EDITOR)
-    page.goto(f"{portal['url']}/dataset/new")
+def test_editor_publishes_a_dataset_with_a_csv_through_the_form(page, browser_portal, tmp_path):
+    log_in(page, browser_portal, *EDITOR)
+    page.goto(f"{browser_portal['url']}/dataset/new")
     # The editor belongs to Kalmar kommun only: its contact e-mail and extent are already filled in.
     assert page.input_value("#field-spatial_uri") == "http://sws.geonames.org/2702260"
     page.fill("#field-title", "Webbtest: badplatser")
@@ -166,14 +166,14 @@ def test_editor_publishes_a_dataset_with_a_csv_through_the_form(page, portal, tm
     assert page.locator("h1", has_text="Webbtest: badplatser").is_visible()
     page.screenshot(path=str(SCREENSHOTS / "dataset-published.png"), full_page=True)
 
-    dataset = requests.get(f"{portal['url']}/api/3/action/package_show", params={"id": "webbtest-badplatser"},
+    dataset = requests.get(f"{browser_portal['url']}/api/3/action/package_show", params={"id": "webbtest-badplatser"},
                            timeout=10).json()["result"]  # anonymous: it is public
     assert dataset["private"] is False and dataset["sdg"] == ["6", "11"]
     assert dataset["resources"][0]["mimetype"] == "text/csv" and len(dataset["resources"][0]["hash"]) == 40
 
 
-def test_visitor_searches_filters_by_municipality_goal_and_map(page, portal):
-    page.goto(f"{portal['url']}/dataset/")
+def test_visitor_searches_filters_by_municipality_goal_and_map(page, browser_portal):
+    page.goto(f"{browser_portal['url']}/dataset/")
     page.screenshot(path=str(SCREENSHOTS / "search.png"), full_page=True)
     page.click("nav[aria-label*='Organisationer'] a:has-text('Kalmar kommun')")
     page.wait_for_url("**organization=kalmar-kommun**")
@@ -183,14 +183,16 @@ def test_visitor_searches_filters_by_municipality_goal_and_map(page, portal):
     assert page.locator(".dataset-item", has_text="Borgholm").count() == 0
 
     # Map search: open the map, draw a box, apply (ckanext-spatial's widget).
-    page.goto(f"{portal['url']}/dataset/")
+    page.goto(f"{browser_portal['url']}/dataset/")
     # The draw button is a real button: keyboard users reach it with Tab and open it with Enter.
     button = page.locator("#dataset-map-container a.leaflet-control-custom-button")
     assert button.get_attribute("href") and button.get_attribute("role") == "button"
     button.focus()
     page.keyboard.press("Enter")
     page.wait_for_selector(".modal.show .leaflet-container", state="visible")
-    page.wait_for_timeout(500)  # the modal's opening animation
+    # Not a fixed wait: ckanext-spatial makes the draw map once the modal has opened (its 'shown' event) and
+    # then arms the rectangle tool, which Leaflet.draw marks enabled. Polled until then (Playwright's deadline).
+    page.wait_for_selector(".modal.show .leaflet-draw-toolbar-button-enabled", state="attached")
     box = page.locator(".modal.show .leaflet-container").bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.3)
     page.mouse.down()
@@ -201,15 +203,15 @@ def test_visitor_searches_filters_by_municipality_goal_and_map(page, portal):
     assert "ext_bbox=" in page.url
     page.screenshot(path=str(SCREENSHOTS / "map-search.png"), full_page=True)
 
-    page.goto(f"{portal['url']}/dataset/demo-badplatser-borgholm")
+    page.goto(f"{browser_portal['url']}/dataset/demo-badplatser-borgholm")
     assert page.locator("h1", has_text="Exempel: Badplatser i Borgholms kommun").is_visible()
     assert page.locator(".dataset-map .leaflet-container").count() == 1
     page.screenshot(path=str(SCREENSHOTS / "dataset.png"), full_page=True)
 
 
-def test_keyboard_reaches_every_form_field(page, portal):
-    log_in(page, portal, *EDITOR)
-    page.goto(f"{portal['url']}/dataset/new")
+def test_keyboard_reaches_every_form_field(page, browser_portal):
+    log_in(page, browser_portal, *EDITOR)
+    page.goto(f"{browser_portal['url']}/dataset/new")
     fields = page.eval_on_selector_all(
         "form#dataset-edit input:not([type=hidden]), form#dataset-edit select, form#dataset-edit textarea",
         "els => els.filter(e => e.offsetParent !== null).map(e => e.id || e.name)")
@@ -233,13 +235,13 @@ def _resource_page(portal, dataset: str) -> str:
     return f"/dataset/{dataset}/resource/{shown['result']['resources'][0]['id']}"
 
 
-def test_resource_page_api_box_offers_working_calls(page, portal):
+def test_resource_page_api_box_offers_working_calls(page, browser_portal):
     """A developer on a table's resource page: the API box, its copy button, a printed call that works."""
-    page.goto(portal["url"] + _resource_page(portal, "demo-badplatser-kalmar"))
+    page.goto(browser_portal["url"] + _resource_page(browser_portal, "demo-badplatser-kalmar"))
     box = page.locator("#kalmar-api")
     assert "I API:t" in box.inner_text()
     call = box.locator("code.kalmar-api-call").first.inner_text()
-    assert call.startswith(portal["url"])  # the printed call is the portal's own address
+    assert call.startswith(browser_portal["url"])  # the printed call is the portal's own address
     assert requests.get(call, timeout=30).json()["result"]["records"]
     button = box.get_by_role("button", name=re.compile("Kopiera anropet"))
     assert button.count() >= 3
@@ -250,16 +252,16 @@ def test_resource_page_api_box_offers_working_calls(page, portal):
     page.screenshot(path=str(SCREENSHOTS / "resource-api.png"), full_page=True)
 
 
-def test_no_serious_or_critical_accessibility_violations(page, portal):
+def test_no_serious_or_critical_accessibility_violations(page, browser_portal):
     axe = axe_module.Axe()
     findings, serious = {}, []
-    pages = {**AXE_PAGES, "resource": _resource_page(portal, "demo-badplatser-kalmar")}
+    pages = {**AXE_PAGES, "resource": _resource_page(browser_portal, "demo-badplatser-kalmar")}
     for name, path in pages.items():
-        page.goto(portal["url"] + path)
+        page.goto(browser_portal["url"] + path)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
         findings[name] = axe.run(page).response["violations"]
-    log_in(page, portal, *EDITOR)
-    page.goto(f"{portal['url']}/dataset/new")
+    log_in(page, browser_portal, *EDITOR)
+    page.goto(f"{browser_portal['url']}/dataset/new")
     page.wait_for_selector(".kalmar-extent-map .leaflet-container")
     page.screenshot(path=str(SCREENSHOTS / "dataset-form.png"), full_page=True)
     findings["dataset-form"] = axe.run(page).response["violations"]

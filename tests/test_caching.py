@@ -6,8 +6,6 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
-from .test_dcat import portal  # noqa: F401 - the fixture
-
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 
@@ -17,7 +15,7 @@ def titles(app, url: str = "/catalog.ttl") -> dict[str, str]:
             for d in graph.subjects(RDF.type, DCAT.Dataset)}
 
 
-def test_unchanged_catalog_is_served_again_with_its_etag(app, portal):  # noqa: F811
+def test_unchanged_catalog_is_served_again_with_its_etag(app, catalog_portal):
     first = app.get("/catalog.rdf")
     again = app.get("/catalog.rdf")
     assert first.status_code == again.status_code == 200
@@ -28,8 +26,8 @@ def test_unchanged_catalog_is_served_again_with_its_etag(app, portal):  # noqa: 
     assert unchanged.status_code == 304
 
 
-def test_every_change_is_in_the_next_catalog(app, api, portal):  # noqa: F811
-    token, full = portal["token"], portal["full"]
+def test_every_change_is_in_the_next_catalog(app, api, catalog_portal):
+    token, full = catalog_portal["token"], catalog_portal["full"]
     before = app.get("/catalog.ttl").headers["ETag"]
     assert titles(app)[full["id"]] == full["title"]
 
@@ -42,26 +40,26 @@ def test_every_change_is_in_the_next_catalog(app, api, portal):  # noqa: F811
     api("package_patch", token=token, id=full["id"], private=False)
     assert full["id"] in titles(app)
 
-    api("package_delete", token=token, id=portal["nybro_dataset"]["id"])
-    assert portal["nybro_dataset"]["id"] not in titles(app)
-    assert portal["nybro_dataset"]["id"] not in titles(app, "/organization/nybro-kommun/catalog.ttl")
+    api("package_delete", token=token, id=catalog_portal["nybro_dataset"]["id"])
+    assert catalog_portal["nybro_dataset"]["id"] not in titles(app)
+    assert catalog_portal["nybro_dataset"]["id"] not in titles(app, "/organization/nybro-kommun/catalog.ttl")
 
 
-def test_overview_follows_changes_for_visitors(api, portal):  # noqa: F811
+def test_overview_follows_changes_for_visitors(api, catalog_portal):
     def kalmar_count() -> int:
         overview = api("overview_show")["result"]
         return next(o["datasets"] for o in overview["organizations"] if o["name"] == "kalmar-kommun")
 
     assert kalmar_count() == 1  # "full"; the private draft is not counted
-    api("package_create", token=portal["token"], owner_org=portal["kalmar"]["id"], name="ny", title="Ny",
-        notes="Ny datamängd.", classification_confirmed=True, private=False)
+    api("package_create", token=catalog_portal["token"], owner_org=catalog_portal["kalmar"]["id"], name="ny",
+        title="Ny", notes="Ny datamängd.", classification_confirmed=True, private=False)
     assert kalmar_count() == 2
-    api("package_patch", token=portal["token"], id=portal["private"]["id"], classification_confirmed=True,
-        private=False)
+    api("package_patch", token=catalog_portal["token"], id=catalog_portal["private"]["id"],
+        classification_confirmed=True, private=False)
     assert kalmar_count() == 3
 
 
-def test_turtle_and_rdfxml_catalogs_are_the_same_graph(app, portal):  # noqa: F811
+def test_turtle_and_rdfxml_catalogs_are_the_same_graph(app, catalog_portal):
     """The catalog's own Turtle writer (dcat/serializers.py) loses nothing against rdflib's RDF/XML."""
     from rdflib.compare import isomorphic
 

@@ -22,7 +22,8 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckanext.kalmar_oppnadata.catalog import shacl
 from ckanext.kalmar_oppnadata.jobs import queue
 
-from .test_specifications import BADPLATSER, run_worker, upload
+from .examples import BADPLATSER
+from .helpers import run_worker, upload
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues",
                                      "clean_datastore_tables", "with_test_worker")
@@ -45,7 +46,8 @@ def clean_datastore_tables():
 
 
 @pytest.fixture
-def token(api, sysadmin_with_token):
+def kalmar_token(api, sysadmin_with_token):
+    """The sysadmin's token, once Kalmar kommun exists."""
     token = sysadmin_with_token["token"]
     api("organization_create", token=token, name="kalmar-kommun", title="Kalmar kommun", email="oppnadata@kalmar.se")
     return token
@@ -65,9 +67,9 @@ def load_status(api, token, resource_id):
     return api("resource_show", token=token, id=resource_id)["result"].get("datastore_load")
 
 
-def test_uploaded_badplatser_csv_becomes_queryable(app, api, cli, token):
-    ds = dataset(api, token, "badplatser", conforms_to=[BADPLATSER])
-    resource = upload(app, token, ds["id"], DEMO.joinpath("badplatser-kalmar.csv").read_bytes())
+def test_uploaded_badplatser_csv_becomes_queryable(app, api, cli, kalmar_token):
+    ds = dataset(api, kalmar_token, "badplatser", conforms_to=[BADPLATSER])
+    resource = upload(app, kalmar_token, ds["id"], DEMO.joinpath("badplatser-kalmar.csv").read_bytes())
     page = app.get(f"/dataset/badplatser/resource/{resource['id']}").body
     assert "Läses in i API:t" in page  # queued, not yet loaded
     run_worker(cli)
@@ -78,7 +80,7 @@ def test_uploaded_badplatser_csv_becomes_queryable(app, api, cli, token):
     assert record["place_id"] == "demo-kalmar-1" and float(record["latitude"]) == pytest.approx(56.679)
     types = {f["id"]: f["type"] for f in found["fields"]}
     assert types["latitude"] == "numeric" and types["name"] == "text" and types["updated"] == "date"
-    status = load_status(api, token, resource["id"])
+    status = load_status(api, kalmar_token, resource["id"])
     assert status["status"] == "complete" and status["rows"] == len(
         DEMO.joinpath("badplatser-kalmar.csv").read_text().strip().splitlines()) - 1
     assert api("resource_show", id=resource["id"])["result"]["datastore_active"] is True
@@ -87,9 +89,9 @@ def test_uploaded_badplatser_csv_becomes_queryable(app, api, cli, token):
     assert [r["name"] for r in api("datastore_search_sql", sql=sql)["result"]["records"]] == ["Exempelbadet Norra"]
 
 
-def test_the_api_box_calls_work_as_printed(app, api, cli, token):
-    ds = dataset(api, token, "badplatser", conforms_to=[BADPLATSER])
-    resource = upload(app, token, ds["id"], DEMO.joinpath("badplatser-kalmar.csv").read_bytes())
+def test_the_api_box_calls_work_as_printed(app, api, cli, kalmar_token):
+    ds = dataset(api, kalmar_token, "badplatser", conforms_to=[BADPLATSER])
+    resource = upload(app, kalmar_token, ds["id"], DEMO.joinpath("badplatser-kalmar.csv").read_bytes())
     run_worker(cli)
     page = app.get(f"/dataset/badplatser/resource/{resource['id']}").body
     assert "API" in page and "datastore_search" in page
@@ -111,9 +113,9 @@ def test_the_api_box_calls_work_as_printed(app, api, cli, token):
     assert any("filters=" in u for u in calls)  # an example filtered by a column
 
 
-def test_swedish_numbers_dates_and_codes_keep_their_meaning(app, api, cli, token):
-    ds = dataset(api, token, "kommuner")
-    resource = upload(app, token, ds["id"], SWEDISH.encode("cp1252"), filename="kommuner.csv")
+def test_swedish_numbers_dates_and_codes_keep_their_meaning(app, api, cli, kalmar_token):
+    ds = dataset(api, kalmar_token, "kommuner")
+    resource = upload(app, kalmar_token, ds["id"], SWEDISH.encode("cp1252"), filename="kommuner.csv")
     run_worker(cli)
     result = search(api, resource_id=resource["id"], sort="kommunkod")["result"]
     types = {f["id"]: f["type"] for f in result["fields"] if f["id"] != "_id"}
@@ -126,10 +128,10 @@ def test_swedish_numbers_dates_and_codes_keep_their_meaning(app, api, cli, token
     assert rows["0881"]["datum"].startswith("2024-06-02")
     assert rows["0881"]["tidpunkt"].startswith("2024-06-02T17:05:10")
     assert rows["0860"]["andel"] is None
-    assert load_status(api, token, resource["id"])["encoding"] == "cp1252"
+    assert load_status(api, kalmar_token, resource["id"])["encoding"] == "cp1252"
 
 
-def test_xlsx_workbooks_are_loaded(app, api, cli, token):
+def test_xlsx_workbooks_are_loaded(app, api, cli, kalmar_token):
     import openpyxl
 
     workbook = openpyxl.Workbook()
@@ -139,20 +141,20 @@ def test_xlsx_workbooks_are_loaded(app, api, cli, token):
     sheet.append(["0882", "Oskarshamn", 27000, datetime.date(2024, 1, 1)])
     data = io.BytesIO()
     workbook.save(data)
-    ds = dataset(api, token, "invanare")
-    resource = upload(app, token, ds["id"], data.getvalue(), filename="invanare.xlsx")
+    ds = dataset(api, kalmar_token, "invanare")
+    resource = upload(app, kalmar_token, ds["id"], data.getvalue(), filename="invanare.xlsx")
     assert resource["format"].lower() == "xlsx"
     run_worker(cli)
     result = search(api, resource_id=resource["id"], filters={"kommunkod": "0882"})["result"]
     assert [(r["namn"], r["invånare"]) for r in result["records"]] == [("Oskarshamn", 27000)]
 
 
-def test_reupload_reloads_the_table(app, api, cli, token):
-    ds = dataset(api, token, "kommuner")
-    resource = upload(app, token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
+def test_reupload_reloads_the_table(app, api, cli, kalmar_token):
+    ds = dataset(api, kalmar_token, "kommuner")
+    resource = upload(app, kalmar_token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
     run_worker(cli)
     assert search(api, resource_id=resource["id"])["result"]["total"] == 4
-    upload(app, token, ds["id"], b"kommunkod;kommun\n0885;Borgholm\n", filename="kommuner.csv",
+    upload(app, kalmar_token, ds["id"], b"kommunkod;kommun\n0885;Borgholm\n", filename="kommuner.csv",
            resource_id=resource["id"])
     run_worker(cli)
     result = search(api, resource_id=resource["id"])["result"]
@@ -160,17 +162,17 @@ def test_reupload_reloads_the_table(app, api, cli, token):
     assert {f["id"] for f in result["fields"]} == {"_id", "kommunkod", "kommun"}
 
 
-def test_a_failed_reload_keeps_the_previous_table(app, api, cli, token):
+def test_a_failed_reload_keeps_the_previous_table(app, api, cli, kalmar_token):
     """The new file is loaded beside the table and replaces it only when it loaded (files/staging.py)."""
-    ds = dataset(api, token, "kommuner")
-    resource = upload(app, token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
+    ds = dataset(api, kalmar_token, "kommuner")
+    resource = upload(app, kalmar_token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
     run_worker(cli)
     assert search(api, resource_id=resource["id"])["result"]["total"] == 4
 
-    upload(app, token, ds["id"], b"\x00\x01\x02binary\x00" * 100, filename="kommuner.csv",
+    upload(app, kalmar_token, ds["id"], b"\x00\x01\x02binary\x00" * 100, filename="kommuner.csv",
            resource_id=resource["id"])
     run_worker(cli)
-    status = load_status(api, token, resource["id"])
+    status = load_status(api, kalmar_token, resource["id"])
     assert status["status"] == "error" and status["message"] == "Filen är inte en textfil (CSV)."
     assert status["kept"]["rows"] == 4
     result = search(api, resource_id=resource["id"], sort="kommunkod")["result"]
@@ -181,10 +183,11 @@ def test_a_failed_reload_keeps_the_previous_table(app, api, cli, token):
     assert "API:t svarar fortfarande med den förra filen (4 rader)." in page
 
     # A good file then replaces the table through the staging table: new columns, full text, SQL, dumps.
-    upload(app, token, ds["id"], b"kod;namn;invanare\n0885;Borgholm;10 900\n0840;M\xc3\xb6rbyl\xc3\xa5nga;15 700\n",
+    upload(app, kalmar_token, ds["id"],
+           b"kod;namn;invanare\n0885;Borgholm;10 900\n0840;M\xc3\xb6rbyl\xc3\xa5nga;15 700\n",
            filename="kommuner.csv", resource_id=resource["id"])
     run_worker(cli)
-    status = load_status(api, token, resource["id"])
+    status = load_status(api, kalmar_token, resource["id"])
     assert status["status"] == "complete" and "kept" not in status
     result = search(api, resource_id=resource["id"], sort="kod")["result"]
     assert [(r["kod"], r["invanare"]) for r in result["records"]] == [("0840", 15700), ("0885", 10900)]
@@ -202,11 +205,11 @@ def test_a_failed_reload_keeps_the_previous_table(app, api, cli, token):
     assert leftovers == []
 
 
-def test_private_tables_are_not_readable_by_others(app, api, cli, token, user_factory, api_token_factory):
-    ds = dataset(api, token, "hemlig", private=True)
-    resource = upload(app, token, ds["id"], SWEDISH.encode(), filename="hemlig.csv")
+def test_private_tables_are_not_readable_by_others(app, api, cli, kalmar_token, user_factory, api_token_factory):
+    ds = dataset(api, kalmar_token, "hemlig", private=True)
+    resource = upload(app, kalmar_token, ds["id"], SWEDISH.encode(), filename="hemlig.csv")
     run_worker(cli)
-    assert search(api, token=token, resource_id=resource["id"])["result"]["total"] == 4
+    assert search(api, token=kalmar_token, resource_id=resource["id"])["result"]["total"] == 4
     outsider = api_token_factory(user=user_factory()["id"])["token"]
     for who in (None, outsider):
         search(api, token=who, resource_id=resource["id"], status=403)
@@ -215,20 +218,20 @@ def test_private_tables_are_not_readable_by_others(app, api, cli, token, user_fa
                        headers={"Authorization": who} if who else {}).status_code in (403, 404)
 
 
-def test_a_file_that_fails_to_load_says_why_and_leaves_no_table(app, api, cli, token):
-    ds = dataset(api, token, "trasig")
-    resource = upload(app, token, ds["id"], b"\x00\x01\x02binary\x00" * 100, filename="trasig.csv")
+def test_a_file_that_fails_to_load_says_why_and_leaves_no_table(app, api, cli, kalmar_token):
+    ds = dataset(api, kalmar_token, "trasig")
+    resource = upload(app, kalmar_token, ds["id"], b"\x00\x01\x02binary\x00" * 100, filename="trasig.csv")
     run_worker(cli)
-    status = load_status(api, token, resource["id"])
+    status = load_status(api, kalmar_token, resource["id"])
     assert status["status"] == "error" and status["message"] == "Filen är inte en textfil (CSV)."
     search(api, resource_id=resource["id"], status=404)
     page = app.get(f"/dataset/trasig/resource/{resource['id']}").body
     assert "Kunde inte läsas in i API:t" in page and "Filen är inte en textfil (CSV)." in page
 
 
-def test_an_interrupted_load_is_shown_and_queued_again(app, api, cli, token):
-    ds = dataset(api, token, "kommuner")
-    resource = upload(app, token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
+def test_an_interrupted_load_is_shown_and_queued_again(app, api, cli, kalmar_token):
+    ds = dataset(api, kalmar_token, "kommuner")
+    resource = upload(app, kalmar_token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
     run_worker(cli)
     # A job that died while loading: its 'loading' status is long overdue.
     long_ago = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=3)).isoformat()
@@ -239,22 +242,22 @@ def test_an_interrupted_load_is_shown_and_queued_again(app, api, cli, token):
     result = cli.invoke(ckan_cli, ["kalmar", "queue-pending"])
     assert result.exit_code == 0 and "1 job(s) queued" in result.output, result.output
     run_worker(cli)
-    assert load_status(api, token, resource["id"])["status"] == "complete"
+    assert load_status(api, kalmar_token, resource["id"])["status"] == "complete"
 
 
-def test_load_status_cannot_be_forged_through_the_api(app, api, cli, token):
-    ds = dataset(api, token, "kommuner")
-    resource = upload(app, token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
+def test_load_status_cannot_be_forged_through_the_api(app, api, cli, kalmar_token):
+    ds = dataset(api, kalmar_token, "kommuner")
+    resource = upload(app, kalmar_token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
     run_worker(cli)
-    api("resource_patch", token=token, id=resource["id"], datastore_load=json.dumps({"status": "error"}))
-    assert load_status(api, token, resource["id"])["status"] == "complete"
+    api("resource_patch", token=kalmar_token, id=resource["id"], datastore_load=json.dumps({"status": "error"}))
+    assert load_status(api, kalmar_token, resource["id"])["status"] == "complete"
 
 
-def test_catalog_describes_the_datastore_api_as_a_data_service(app, api, cli, token):
-    api("organization_create", token=token, name="region-kalmar-lan", title="Region Kalmar län",
+def test_catalog_describes_the_datastore_api_as_a_data_service(app, api, cli, kalmar_token):
+    api("organization_create", token=kalmar_token, name="region-kalmar-lan", title="Region Kalmar län",
         dcat_type="http://purl.org/adms/publishertype/RegionalAuthority", email="region@example.org")
-    ds = dataset(api, token, "badplatser", conforms_to=[BADPLATSER], contact_email="fritid@kalmar.se")
-    resource = upload(app, token, ds["id"], DEMO.joinpath("badplatser-kalmar.csv").read_bytes())
+    ds = dataset(api, kalmar_token, "badplatser", conforms_to=[BADPLATSER], contact_email="fritid@kalmar.se")
+    resource = upload(app, kalmar_token, ds["id"], DEMO.joinpath("badplatser-kalmar.csv").read_bytes())
     run_worker(cli)
     graph = Graph().parse(data=app.get("/catalog.ttl").body, format="turtle")
     services = list(graph.objects(None, DCAT.accessService))
@@ -269,14 +272,14 @@ def test_catalog_describes_the_datastore_api_as_a_data_service(app, api, cli, to
     assert list(graph.objects(service, DCAT.servesDataset))
     assert shacl.validate(graph) == []
     # A file that is not in the DataStore has no access service.
-    api("resource_create", token=token, package_id=ds["id"], url="https://www.kalmar.se/karta.pdf", format="PDF")
+    api("resource_create", token=kalmar_token, package_id=ds["id"], url="https://www.kalmar.se/karta.pdf", format="PDF")
     graph = Graph().parse(data=app.get("/catalog.ttl").body, format="turtle")
     assert len(list(graph.objects(None, DCAT.accessService))) == 1
 
 
-def test_resource_details_show_filled_fields_only_and_no_raw_job_records(app, api, cli, token):
-    ds = dataset(api, token, "kommuner")
-    resource = upload(app, token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
+def test_resource_details_show_filled_fields_only_and_no_raw_job_records(app, api, cli, kalmar_token):
+    ds = dataset(api, kalmar_token, "kommuner")
+    resource = upload(app, kalmar_token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
     run_worker(cli)
     page = app.get(f"/dataset/kommuner/resource/{resource['id']}").body
     details = page[page.index("Mer information"):]
@@ -286,24 +289,24 @@ def test_resource_details_show_filled_fields_only_and_no_raw_job_records(app, ap
     assert "I API:t" in page
 
 
-def test_a_linked_file_on_the_portals_own_network_is_not_fetched(app, api, cli, token):
+def test_a_linked_file_on_the_portals_own_network_is_not_fetched(app, api, cli, kalmar_token):
     """Linked files are fetched from public addresses only (the same guard as the specification check)."""
-    ds = dataset(api, token, "lankad")
-    resource = api("resource_create", token=token, package_id=ds["id"], name="intern.csv",
+    ds = dataset(api, kalmar_token, "lankad")
+    resource = api("resource_create", token=kalmar_token, package_id=ds["id"], name="intern.csv",
                    url="http://127.0.0.1:6380/intern.csv", format="CSV")["result"]
     run_worker(cli)
-    status = load_status(api, token, resource["id"])
+    status = load_status(api, kalmar_token, resource["id"])
     assert status["status"] == "error" and status["message"] == (
         "Adressen http://127.0.0.1:6380/intern.csv hämtas inte: 127.0.0.1 är inte en publik adress.")
     assert status["file_url"] == "http://127.0.0.1:6380/intern.csv"
     search(api, resource_id=resource["id"], status=404)
     # Correcting the link reloads it (here too onto a refused address: the status follows the new link).
-    api("resource_patch", token=token, id=resource["id"], url="http://127.0.0.2/ny.csv")
+    api("resource_patch", token=kalmar_token, id=resource["id"], url="http://127.0.0.2/ny.csv")
     run_worker(cli)
-    assert load_status(api, token, resource["id"])["file_url"] == "http://127.0.0.2/ny.csv"
+    assert load_status(api, kalmar_token, resource["id"])["file_url"] == "http://127.0.0.2/ny.csv"
 
 
-def test_a_job_whose_resource_is_gone_does_nothing(app, api, token):
+def test_a_job_whose_resource_is_gone_does_nothing(app, api, kalmar_token):
     """Jobs are queued after the save committed (subscriptions.py); a resource deleted before its job ran
     leaves the job nothing to do, and no table."""
     import uuid

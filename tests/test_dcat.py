@@ -1,10 +1,6 @@
 """The DCAT-AP-SE 3.0.1 profile: complete catalogs, SHACL and Swedish rules, triples, parsing, round trip."""
 from __future__ import annotations
 
-import copy
-import io
-from pathlib import Path
-
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -15,44 +11,12 @@ from ckanext.dcat.profiles import DCAT, DCATAP, DCT, FOAF, SPDX, VCARD
 
 from ckanext.kalmar_oppnadata.catalog import mapping, shacl
 
-from .test_dataset_schema import FULL, FULL_RESOURCE
+from .examples import DIGG_EXAMPLES, FULL, FULL_RESOURCE
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
-ROOT = Path(__file__).resolve().parents[1]
-DIGG_EXAMPLES = ROOT / "tests" / "data" / "digg-examples"  # DIGG's example records, copied
 GSP_WKT = URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
 KALMAR_PUBLISHER = URIRef("http://dataportal.se/organisation/SE2120000746")
-
-
-@pytest.fixture
-def portal(api, sysadmin_with_token, app):
-    """The region, Kalmar kommun (orgnr known) and Nybro kommun (orgnr unknown), with datasets using every
-    field, an uploaded file, and a private dataset that must appear nowhere."""
-    token = sysadmin_with_token["token"]
-    region = api("organization_create", token=token, name="region-kalmar-lan", title="Region Kalmar län",
-                 dcat_type="http://purl.org/adms/publishertype/RegionalAuthority",
-                 email="region@example.org")["result"]
-    kalmar = api("organization_create", token=token, name="kalmar-kommun", title="Kalmar kommun",
-                 identifier="212000-0746", email="oppnadata@kalmar.se", geonames_uri="2702260",
-                 url="https://www.kalmar.se")["result"]
-    nybro = api("organization_create", token=token, name="nybro-kommun", title="Nybro kommun",
-                email="oppnadata@nybro.se")["result"]
-    full = api("package_create", token=token, owner_org=kalmar["id"], tags=[{"name": "bad"}],
-               resources=[FULL_RESOURCE], **copy.deepcopy(FULL))["result"]
-    upload = app.post("/api/3/action/resource_create", headers={"Authorization": token},
-                      content_type="multipart/form-data",
-                      data={"package_id": full["id"], "name": "Badplatser (CSV)",
-                            "upload": (io.BytesIO(b"place_id,name\n1,Stens\xc3\xb6\n"), "badplatser.csv")})
-    assert upload.status_code == 200, upload.body
-    nybro_dataset = api("package_create", token=token, owner_org=nybro["id"], name="energi-nybro",
-                        title="Energianvändning i Nybro", notes="Kommunens energianvändning.",
-                        classification_confirmed=True, private=False, sdg=["7"],
-                        resources=[{"url": "https://www.nybro.se/energi.xlsx", "name": "Energi"}])["result"]
-    private = api("package_create", token=token, owner_org=kalmar["id"], name="hemlig", title="Hemligt utkast",
-                  notes="Får inte synas.", private=True)["result"]
-    return {"token": token, "region": region, "kalmar": kalmar, "nybro": nybro, "full": full,
-            "nybro_dataset": nybro_dataset, "private": private}
 
 
 def graph_of(app, url: str, fmt: str = "xml") -> Graph:
@@ -68,20 +32,20 @@ def dataset_ref(graph: Graph, dataset_id: str) -> URIRef:
 
 
 class TestCatalog:
-    def test_catalog_rdf_passes_shacl_and_the_swedish_rules(self, app, portal):
+    def test_catalog_rdf_passes_shacl_and_the_swedish_rules(self, app, catalog_portal):
         graph = graph_of(app, "/catalog.rdf")
         assert shacl.shacl_findings(graph) == []
         assert shacl.swedish_findings(graph) == []
 
-    def test_organization_catalogs_pass_too(self, app, portal):
+    def test_organization_catalogs_pass_too(self, app, catalog_portal):
         for org in ("kalmar-kommun", "nybro-kommun"):
             graph = graph_of(app, f"/organization/{org}/catalog.rdf")
             assert shacl.validate(graph) == [], org
 
-    def test_complete_catalog_without_paging_and_only_public_datasets(self, app, portal):
+    def test_complete_catalog_without_paging_and_only_public_datasets(self, app, catalog_portal):
         graph = graph_of(app, "/catalog.rdf")
         datasets = {str(d).rsplit("/", 1)[-1] for d in graph.subjects(RDF.type, DCAT.Dataset)}
-        assert datasets == {portal["full"]["id"], portal["nybro_dataset"]["id"]}
+        assert datasets == {catalog_portal["full"]["id"], catalog_portal["nybro_dataset"]["id"]}
         assert not list(graph.subjects(RDF.type, DCAT.CatalogRecord))
         assert "hydra" not in app.get("/catalog.rdf").body
         for fmt, parser in (("ttl", "turtle"), ("jsonld", "json-ld")):
@@ -89,14 +53,14 @@ class TestCatalog:
         # The private dataset is in no catalog.
         for url in ("/catalog.ttl", "/organization/kalmar-kommun/catalog.ttl", "/catalog/paged.ttl"):
             body = app.get(url).body
-            assert portal["private"]["id"] not in body and "Hemligt utkast" not in body, url
+            assert catalog_portal["private"]["id"] not in body and "Hemligt utkast" not in body, url
 
     @pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", "1")
-    def test_stays_complete_when_ckanext_dcat_would_page(self, app, portal):
+    def test_stays_complete_when_ckanext_dcat_would_page(self, app, catalog_portal):
         assert len(list(graph_of(app, "/catalog.rdf").subjects(RDF.type, DCAT.Dataset))) == 2
         assert len(list(graph_of(app, "/catalog/paged.rdf").subjects(RDF.type, DCAT.Dataset))) == 1
 
-    def test_catalog_properties(self, app, portal):
+    def test_catalog_properties(self, app, catalog_portal):
         graph = graph_of(app, "/catalog.rdf")
         catalog = next(graph.subjects(RDF.type, DCAT.Catalog))
         assert (catalog, DCT.license, URIRef("http://creativecommons.org/publicdomain/zero/1.0/")) in graph
@@ -105,52 +69,52 @@ class TestCatalog:
         assert (catalog, DCAT.themeTaxonomy, themes) in graph
         assert Literal("Öppna data i Kalmar län", lang="sv") in set(graph.objects(catalog, DCT.title))
         publisher = graph.value(catalog, DCT.publisher)
-        assert str(publisher).endswith(f"/organization/{portal['region']['id']}")  # orgnr unknown: portal URI
+        assert str(publisher).endswith(f"/organization/{catalog_portal['region']['id']}")  # orgnr unknown: portal URI
         assert (publisher, FOAF.name, Literal("Region Kalmar län", lang="sv")) in graph
         assert (publisher, DCT.type, URIRef("http://purl.org/adms/publishertype/RegionalAuthority")) in graph
         assert graph.value(catalog, DCT.issued) is not None and graph.value(catalog, DCT.modified) is not None
 
-    def test_organization_catalog_is_its_own_resource_published_by_it(self, app, portal):
+    def test_organization_catalog_is_its_own_resource_published_by_it(self, app, catalog_portal):
         graph = graph_of(app, "/organization/kalmar-kommun/catalog.rdf")
         catalog = next(graph.subjects(RDF.type, DCAT.Catalog))
         assert str(catalog) == "http://test.ckan.net/organization/kalmar-kommun/catalog.rdf"
         assert graph.value(catalog, DCT.publisher) == KALMAR_PUBLISHER
 
-    def test_organization_changes_show_in_the_next_catalog(self, app, api, portal):
-        api("organization_patch", token=portal["token"], id="kalmar-kommun", title="Kalmar kommun (nytt namn)",
+    def test_organization_changes_show_in_the_next_catalog(self, app, api, catalog_portal):
+        api("organization_patch", token=catalog_portal["token"], id="kalmar-kommun", title="Kalmar kommun (nytt namn)",
             identifier="212000-0795")
         graph = graph_of(app, "/catalog.rdf")
         new_uri = URIRef("http://dataportal.se/organisation/SE2120000795")
-        assert graph.value(dataset_ref(graph, portal["full"]["id"]), DCT.publisher) == new_uri
+        assert graph.value(dataset_ref(graph, catalog_portal["full"]["id"]), DCT.publisher) == new_uri
         assert (new_uri, FOAF.name, Literal("Kalmar kommun (nytt namn)", lang="sv")) in graph
         assert (KALMAR_PUBLISHER, None, None) not in graph
 
 
 class TestDatasetTriples:
     @pytest.fixture
-    def graph(self, app, portal):
+    def graph(self, app, catalog_portal):
         return graph_of(app, "/catalog.rdf")
 
-    def test_publisher_described_once_as_a_swedish_organization(self, graph, portal):
-        ds = dataset_ref(graph, portal["full"]["id"])
+    def test_publisher_described_once_as_a_swedish_organization(self, graph, catalog_portal):
+        ds = dataset_ref(graph, catalog_portal["full"]["id"])
         assert graph.value(ds, DCT.publisher) == KALMAR_PUBLISHER
         assert (KALMAR_PUBLISHER, RDF.type, FOAF.Organization) in graph
         assert list(graph.objects(KALMAR_PUBLISHER, FOAF.name)) == [Literal("Kalmar kommun", lang="sv")]
         assert graph.value(KALMAR_PUBLISHER, DCT.type) == URIRef("http://purl.org/adms/publishertype/LocalAuthority")
         assert graph.value(KALMAR_PUBLISHER, DCT.identifier) == Literal("212000-0746")
-        nybro = graph.value(dataset_ref(graph, portal["nybro_dataset"]["id"]), DCT.publisher)
-        assert str(nybro) == f"http://test.ckan.net/organization/{portal['nybro']['id']}"
+        nybro = graph.value(dataset_ref(graph, catalog_portal["nybro_dataset"]["id"]), DCT.publisher)
+        assert str(nybro) == f"http://test.ckan.net/organization/{catalog_portal['nybro']['id']}"
 
-    def test_contact_point_is_its_own_vcard_organization(self, graph, portal):
-        ds = dataset_ref(graph, portal["full"]["id"])
+    def test_contact_point_is_its_own_vcard_organization(self, graph, catalog_portal):
+        ds = dataset_ref(graph, catalog_portal["full"]["id"])
         contact = graph.value(ds, DCAT.contactPoint)
         assert isinstance(contact, URIRef) and contact != KALMAR_PUBLISHER
         assert (contact, RDF.type, VCARD.Organization) in graph
         assert graph.value(contact, VCARD.fn) == Literal("Kalmar kommun, fritidsförvaltningen")
         assert graph.value(contact, VCARD.hasEmail) == URIRef("mailto:fritid@kalmar.se")
 
-    def test_language_tagged_text(self, graph, portal):
-        ds = dataset_ref(graph, portal["full"]["id"])
+    def test_language_tagged_text(self, graph, catalog_portal):
+        ds = dataset_ref(graph, catalog_portal["full"]["id"])
         assert set(graph.objects(ds, DCT.title)) == {Literal(FULL["title"], lang="sv"),
                                                      Literal(FULL["title_en"], lang="en")}
         assert set(graph.objects(ds, DCT.description)) == {Literal(FULL["notes"], lang="sv"),
@@ -158,8 +122,8 @@ class TestDatasetTriples:
         assert set(graph.objects(ds, DCAT.keyword)) == {Literal("bad", lang="sv"), Literal("bathing", lang="en"),
                                                         Literal("beach", lang="en")}
 
-    def test_controlled_values_as_eu_uris_and_goals_as_un_subjects(self, graph, portal):
-        ds = dataset_ref(graph, portal["full"]["id"])
+    def test_controlled_values_as_eu_uris_and_goals_as_un_subjects(self, graph, catalog_portal):
+        ds = dataset_ref(graph, catalog_portal["full"]["id"])
         eu = "http://publications.europa.eu/resource/authority/"
         assert set(graph.objects(ds, DCAT.theme)) == {URIRef(eu + "data-theme/ENVI"), URIRef(eu + "data-theme/REGI")}
         assert graph.value(ds, DCT.accessRights) == URIRef(eu + "access-right/PUBLIC")
@@ -171,8 +135,8 @@ class TestDatasetTriples:
         assert graph.value(ds, DCATAP.hvdCategory) == URIRef("http://data.europa.eu/bna/c_ac64a52d")
         assert graph.value(ds, DCATAP.applicableLegislation) == URIRef("http://data.europa.eu/eli/reg_impl/2023/138/oj")
 
-    def test_spatial_temporal_and_dates(self, graph, portal):
-        ds = dataset_ref(graph, portal["full"]["id"])
+    def test_spatial_temporal_and_dates(self, graph, catalog_portal):
+        ds = dataset_ref(graph, catalog_portal["full"]["id"])
         places = set(graph.objects(ds, DCT.spatial))
         assert URIRef("http://sws.geonames.org/2702260") in places
         location = next(p for p in places if isinstance(p, BNode))
@@ -185,8 +149,8 @@ class TestDatasetTriples:
         assert graph.value(ds, DCT.issued) == Literal("2024-04-15", datatype=XSD.date)
         assert graph.value(ds, DCT.modified) == Literal("2024-06-01", datatype=XSD.date)
 
-    def test_distributions(self, graph, portal):
-        ds = dataset_ref(graph, portal["full"]["id"])
+    def test_distributions(self, graph, catalog_portal):
+        ds = dataset_ref(graph, catalog_portal["full"]["id"])
         distributions = list(graph.objects(ds, DCAT.distribution))
         assert len(distributions) == 2 and all(isinstance(d, URIRef) for d in distributions)
         link = next(d for d in distributions if graph.value(d, DCAT.downloadURL) is None)
@@ -221,9 +185,9 @@ class TestDatasetTriples:
 
 
 class TestValidationCatchesProblems:
-    def test_each_swedish_rule_fires(self, app, portal):
+    def test_each_swedish_rule_fires(self, app, catalog_portal):
         graph = graph_of(app, "/catalog.rdf")
-        ds = dataset_ref(graph, portal["full"]["id"])
+        ds = dataset_ref(graph, catalog_portal["full"]["id"])
         graph.add((ds, DCT.title, Literal("utan språk")))
         graph.add((URIRef("http://x.example/record"), RDF.type, DCAT.CatalogRecord))
         graph.add((ds, DCT.license, URIRef("https://creativecommons.org/licenses/by/4.0/deed.sv")))
@@ -248,14 +212,14 @@ class TestParsing:
         parser.parse(text, _format=fmt)
         return list(parser.datasets())
 
-    def test_diggs_examples_import_into_our_schema(self, api, portal):
+    def test_diggs_examples_import_into_our_schema(self, api, catalog_portal):
         for name in ("dcat-ap-se-rekommenderat.ttl", "dcat-ap-se-obligatoriskt.ttl"):
             (parsed,) = self._parse((DIGG_EXAMPLES / name).read_text("utf-8"))
-            created = api("package_create", token=portal["token"], owner_org=portal["nybro"]["id"],
+            created = api("package_create", token=catalog_portal["token"], owner_org=catalog_portal["nybro"]["id"],
                           name=name.removesuffix(".ttl"), **parsed)["result"]
             assert created["uri"] == "https://example.com/dataset1"
             assert created["contact_email"].startswith("oppnadata@")
-        recommended = api("package_show", token=portal["token"], id="dcat-ap-se-rekommenderat")["result"]
+        recommended = api("package_show", token=catalog_portal["token"], id="dcat-ap-se-rekommenderat")["result"]
         assert recommended["title"] == "Bibliotek i Sverige" and recommended["title_en"] == "Libraries in Sweden"
         assert recommended["theme"] == ["http://publications.europa.eu/resource/authority/data-theme/EDUC"]
         assert recommended["contact_phone"] == "+46012345678"
@@ -266,8 +230,8 @@ class TestParsing:
         assert recommended["resources"][0]["availability"].endswith("planned-availability/EXPERIMENTAL")
         assert recommended["resources"][0]["mimetype"] == "text/csv"
 
-    def test_serialize_parse_compare_round_trip(self, api, portal):
-        shown = api("package_show", id=portal["full"]["id"])["result"]
+    def test_serialize_parse_compare_round_trip(self, api, catalog_portal):
+        shown = api("package_show", id=catalog_portal["full"]["id"])["result"]
         rdf = RDFSerializer(profiles=["dcat_ap_se"]).serialize_dataset(shown, _format="turtle")
         (parsed,) = self._parse(rdf)
         for field in mapping.DATASET_FIELDS:
@@ -294,12 +258,13 @@ class TestParsing:
                     continue
                 assert str(got.get(field)) == str(want), field
 
-    def test_parsed_round_trip_creates_the_same_dataset(self, api, portal):
-        shown = api("package_show", id=portal["full"]["id"])["result"]
+    def test_parsed_round_trip_creates_the_same_dataset(self, api, catalog_portal):
+        shown = api("package_show", id=catalog_portal["full"]["id"])["result"]
         rdf = RDFSerializer(profiles=["dcat_ap_se"]).serialize_dataset(shown, _format="xml")
         (parsed,) = self._parse(rdf, "xml")
         parsed.update(name="kopia", classification_confirmed=True, private=False)
-        copy_ = api("package_create", token=portal["token"], owner_org=portal["kalmar"]["id"], **parsed)["result"]
+        copy_ = api("package_create", token=catalog_portal["token"], owner_org=catalog_portal["kalmar"]["id"],
+                    **parsed)["result"]
         for field in ("title", "title_en", "notes_en", "theme", "sdg", "language", "access_rights", "frequency",
                       "hvd_category", "temporal_start", "temporal_end", "spatial_uri", "license_id", "conforms_to"):
             assert copy_[field] == shown[field], field
@@ -312,7 +277,7 @@ class TestParsing:
 
 
 class TestValidateCatalogCommand:
-    def test_good_catalog_exits_zero(self, cli, portal):
+    def test_good_catalog_exits_zero(self, cli, catalog_portal):
         result = cli.invoke(ckan_cli, ["kalmar", "validate-catalog"])
         assert result.exit_code == 0, result.output
         assert "No problems found" in result.output
@@ -336,12 +301,12 @@ class TestValidateCatalogCommand:
             assert text in result.output, text
 
 
-def test_dataset_page_links_to_its_rdf(app, portal):
-    page = app.get(f"/dataset/{portal['full']['name']}").body
+def test_dataset_page_links_to_its_rdf(app, catalog_portal):
+    page = app.get(f"/dataset/{catalog_portal['full']['name']}").body
     assert "Metadata enligt DCAT-AP-SE" in page
     for fmt in ("rdf", "ttl", "jsonld"):
-        assert f"/dataset/{portal['full']['name']}.{fmt}" in page
-    graph = graph_of(app, f"/dataset/{portal['full']['name']}.rdf")
+        assert f"/dataset/{catalog_portal['full']['name']}.{fmt}" in page
+    graph = graph_of(app, f"/dataset/{catalog_portal['full']['name']}.rdf")
     assert (None, RDF.type, DCAT.Dataset) in graph
     # A private dataset's RDF is not served to visitors.
-    assert app.get(f"/dataset/{portal['private']['name']}.rdf").status_code in (403, 404)
+    assert app.get(f"/dataset/{catalog_portal['private']['name']}.rdf").status_code in (403, 404)

@@ -21,7 +21,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_cli
 
-from .test_specifications import BADPLATSER, GOOD, report, run_worker, upload
+from .examples import BADPLATSER, GOOD
+from .helpers import report, run_worker, upload
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 

@@ -26,13 +26,12 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
+from .examples import ALLOWED_HOST, DIGG_EXAMPLES
 from .harvest_catalog import ORIGIN, Municipal, catalog
 
 ROOT = Path(__file__).resolve().parent.parent
-DIGG_EXAMPLES = ROOT / "tests" / "data" / "digg-examples"  # DIGG's example records, copied
 CKAN = str(Path(sys.executable).with_name("ckan"))
 STACK = Path(os.environ.get("KALMAR_STACK_DIR", ROOT / ".stack"))
-ALLOWED_HOST = "oppen.kalmar.test"  # test.ini: fetch_allowed_hosts
 KALMAR_ORGNR = "212000-0746"
 
 
@@ -275,15 +274,15 @@ class TestTwoRunsOfAChangingCatalog:
 
 # ---------------------------------------------------------------- DIGG's examples, broken sources
 @pytest.fixture
-def portal(reset_db, migrate_db_for, reset_index, consumers):
+def harvest_portal(reset_db, migrate_db_for, reset_index, consumers):
     return _fresh_portal(reset_db, migrate_db_for, reset_index)
 
 
 @pytest.mark.usefixtures("with_plugins")
-def test_diggs_examples_are_harvested_and_a_uri_is_never_taken_twice(api, portal, served):
+def test_diggs_examples_are_harvested_and_a_uri_is_never_taken_twice(api, harvest_portal, served):
     recommended = served("rekommenderat.ttl", (DIGG_EXAMPLES / "dcat-ap-se-rekommenderat.ttl").read_text())
     mandatory = served("obligatoriskt.ttl", (DIGG_EXAMPLES / "dcat-ap-se-obligatoriskt.ttl").read_text())
-    first = source(portal["kalmar"], recommended, "digg-rekommenderat")
+    first = source(harvest_portal["kalmar"], recommended, "digg-rekommenderat")
     report = harvest(first)
     assert report["gather_errors"] == [] and object_errors(report) == []
     (dataset,) = harvested(api, first)
@@ -295,7 +294,7 @@ def test_diggs_examples_are_harvested_and_a_uri_is_never_taken_twice(api, portal
                                                         "https://example.com/distribution2"}
 
     # The same dataset URI in Nybro's source: reported there, not moved or duplicated.
-    second = source(portal["nybro"], mandatory, "digg-obligatoriskt")
+    second = source(harvest_portal["nybro"], mandatory, "digg-obligatoriskt")
     report = harvest(second)
     (message,) = gather_errors(report)
     assert "https://example.com/dataset1" in message and dataset["name"] in message
@@ -306,21 +305,22 @@ def test_diggs_examples_are_harvested_and_a_uri_is_never_taken_twice(api, portal
 
 
 @pytest.mark.usefixtures("with_plugins")
-def test_broken_sources_are_reported_and_the_valid_datasets_still_import(api, portal, served):
-    failing = source(portal["kalmar"], f"{served.base}/fel-500", "trasig-server")
+def test_broken_sources_are_reported_and_the_valid_datasets_still_import(api, harvest_portal, served):
+    failing = source(harvest_portal["kalmar"], f"{served.base}/fel-500", "trasig-server")
     (message,) = gather_errors(harvest(failing))
     assert "500" in message
 
-    missing = source(portal["kalmar"], f"{served.base}/finns-inte.ttl", "saknad-fil")
+    missing = source(harvest_portal["kalmar"], f"{served.base}/finns-inte.ttl", "saknad-fil")
     (message,) = gather_errors(harvest(missing))
     assert "404" in message
 
-    malformed = source(portal["kalmar"], served("trasig.ttl", "<https://x> a dcat:Dataset ;;; ."), "trasig-rdf")
+    malformed = source(harvest_portal["kalmar"], served("trasig.ttl", "<https://x> a dcat:Dataset ;;; ."), "trasig-rdf")
     (message,) = gather_errors(harvest(malformed))
     assert "parsing" in message.lower()
 
     mixed = [Municipal(1), Municipal(2, valid=False), Municipal(3)]
-    partly = source(portal["nybro"], served("delvis.rdf", catalog(mixed, fmt="xml")), "delvis-giltig")  # RDF/XML
+    partly = source(harvest_portal["nybro"], served("delvis.rdf", catalog(mixed, fmt="xml")),  # RDF/XML
+                    "delvis-giltig")
     report = harvest(partly)
     (error,) = object_errors(report)
     assert "notes" in error.lower() and "Värde saknas" in error, error  # the field, in Swedish
@@ -329,8 +329,8 @@ def test_broken_sources_are_reported_and_the_valid_datasets_still_import(api, po
 
 
 @pytest.mark.usefixtures("with_plugins")
-def test_harvested_datasets_are_marked_and_read_only(app, api, portal, served):
-    kalmar = portal["kalmar"]
+def test_harvested_datasets_are_marked_and_read_only(app, api, harvest_portal, served):
+    kalmar = harvest_portal["kalmar"]
     editor = factories.UserWithToken()
     _act("organization_member_create", id=kalmar["id"], username=editor["name"], role="editor")
     harvest(source(kalmar, served("en.ttl", catalog([Municipal(1)])), "en-datamangd"))
@@ -360,19 +360,19 @@ def test_harvested_datasets_are_marked_and_read_only(app, api, portal, served):
 
 
 @pytest.mark.usefixtures("with_plugins")
-def test_sources_are_for_the_organizations_admins(api, portal):
+def test_sources_are_for_the_organizations_admins(api, harvest_portal):
     editor, admin = factories.UserWithToken(), factories.UserWithToken()
-    _act("organization_member_create", id=portal["nybro"]["id"], username=editor["name"], role="editor")
-    _act("organization_member_create", id=portal["nybro"]["id"], username=admin["name"], role="admin")
+    _act("organization_member_create", id=harvest_portal["nybro"]["id"], username=editor["name"], role="editor")
+    _act("organization_member_create", id=harvest_portal["nybro"]["id"], username=admin["name"], role="admin")
     fields = {"url": "https://nybro.example/katalog.ttl", "source_type": "dcat_rdf", "frequency": "WEEKLY"}
     refused = api("harvest_source_create", token=editor["token"], status=403, name="av-redaktor", title="Redaktör",
-                  owner_org=portal["nybro"]["id"], **fields)
+                  owner_org=harvest_portal["nybro"]["id"], **fields)
     assert "administratörer" in refused["error"]["message"]
     api("harvest_source_create", token=admin["token"], status=403, name="fel-org", title="Fel",
-        owner_org=portal["kalmar"]["id"], **fields)
+        owner_org=harvest_portal["kalmar"]["id"], **fields)
     created = api("harvest_source_create", token=admin["token"], name="nybro-katalog", title="Nybros katalog",
-                  owner_org=portal["nybro"]["id"], classification_confirmed=True, **fields)["result"]
-    assert created["owner_org"] == portal["nybro"]["id"]
+                  owner_org=harvest_portal["nybro"]["id"], classification_confirmed=True, **fields)["result"]
+    assert created["owner_org"] == harvest_portal["nybro"]["id"]
     record = {e["key"]: e["value"] for e in created["extras"]}
     assert record["classification_confirmed_by"] == admin["id"]  # an id: user details are not public
     assert record["classification_confirmed_at"].startswith(str(datetime.date.today().year))
@@ -382,13 +382,13 @@ def test_sources_are_for_the_organizations_admins(api, portal):
 
 
 @pytest.mark.usefixtures("with_plugins")
-def test_the_confirmation_cannot_be_forged_and_is_kept_until_withdrawn(api, portal):
+def test_the_confirmation_cannot_be_forged_and_is_kept_until_withdrawn(api, harvest_portal):
     admin = factories.UserWithToken()
-    _act("organization_member_create", id=portal["kalmar"]["id"], username=admin["name"], role="admin")
+    _act("organization_member_create", id=harvest_portal["kalmar"]["id"], username=admin["name"], role="admin")
     forged = [{"key": "classification_confirmed_by", "value": "någon-annan"},
               {"key": "classification_confirmed_at", "value": "2020-01-01T00:00:00+00:00"}]
     created = api("harvest_source_create", token=admin["token"], name="forfalskad", title="Förfalskad",
-                  url="https://kalmar.example/a.ttl", source_type="dcat_rdf", owner_org=portal["kalmar"]["id"],
+                  url="https://kalmar.example/a.ttl", source_type="dcat_rdf", owner_org=harvest_portal["kalmar"]["id"],
                   extras=forged)["result"]
     assert not {e["key"] for e in created.get("extras", [])} & {"classification_confirmed_by",
                                                                  "classification_confirmed_at"}
@@ -409,14 +409,14 @@ def test_the_confirmation_cannot_be_forged_and_is_kept_until_withdrawn(api, port
 
 
 @pytest.mark.usefixtures("with_plugins")
-def test_an_unconfirmed_source_harvests_private_datasets_until_an_admin_confirms_in_the_form(app, api, portal,
+def test_an_unconfirmed_source_harvests_private_datasets_until_an_admin_confirms_in_the_form(app, api, harvest_portal,
                                                                                             served):
     admin = factories.UserWithToken()
-    _act("organization_member_create", id=portal["kalmar"]["id"], username=admin["name"], role="admin")
+    _act("organization_member_create", id=harvest_portal["kalmar"]["id"], username=admin["name"], role="admin")
     headers = {"Authorization": admin["token"]}
     url = served("oklassad.ttl", catalog([Municipal(1), Municipal(2)]))
     form = {"url": url, "title": "Oklassad källa", "name": "oklassad", "notes": "", "source_type": "dcat_rdf",
-            "frequency": "MANUAL", "config": "", "owner_org": portal["kalmar"]["id"], "save": "Save"}
+            "frequency": "MANUAL", "config": "", "owner_org": harvest_portal["kalmar"]["id"], "save": "Save"}
     response = app.post("/harvest/new", headers=headers, data={**form, "classification_confirmed": "false"},
                         follow_redirects=False)
     assert response.status_code == 302, response.body[-2000:]
@@ -443,14 +443,14 @@ def test_an_unconfirmed_source_harvests_private_datasets_until_an_admin_confirms
     assert harvested(api, unconfirmed) == []
 
 
-def test_cli_adds_a_source_for_an_organization(cli, portal):
+def test_cli_adds_a_source_for_an_organization(cli, harvest_portal):
     from ckan.cli.cli import ckan as ckan_cli
 
     result = cli.invoke(ckan_cli, ["kalmar", "harvest-source", "kalmar-kommun", "https://kalmar.example/dcat.rdf",
                                    "--frequency", "DAILY"])
     assert result.exit_code == 0, result.output
     shown = _act("harvest_source_show", id="kalmar-kommun-katalog")
-    assert shown["owner_org"] == portal["kalmar"]["id"] and shown["frequency"] == "DAILY"
+    assert shown["owner_org"] == harvest_portal["kalmar"]["id"] and shown["frequency"] == "DAILY"
     assert json.loads(shown["config"]) == {"rdf_format": "xml"}
     assert shown["title"] == "Kalmar kommun, egen katalog"
     assert "classification_confirmed_by" not in {e["key"] for e in shown.get("extras", [])}  # not without the flag
@@ -465,9 +465,9 @@ def test_cli_adds_a_source_for_an_organization(cli, portal):
 
 
 @pytest.mark.usefixtures("with_plugins")
-def test_a_withdrawn_dataset_back_at_the_source_is_active_again(api, portal, served):
+def test_a_withdrawn_dataset_back_at_the_source_is_active_again(api, harvest_portal, served):
     url = served("tillbaka.ttl", catalog([Municipal(1), Municipal(2)]))
-    kalmar_source = source(portal["kalmar"], url, "tillbaka")
+    kalmar_source = source(harvest_portal["kalmar"], url, "tillbaka")
     harvest(kalmar_source)
     before = {d["uri"]: d["id"] for d in harvested(api, kalmar_source)}
     served("tillbaka.ttl", catalog([Municipal(1)]))
@@ -479,14 +479,14 @@ def test_a_withdrawn_dataset_back_at_the_source_is_active_again(api, portal, ser
 
 
 @pytest.mark.usefixtures("with_plugins")
-def test_sources_and_job_reports_in_the_web_interface(app, portal, served):
+def test_sources_and_job_reports_in_the_web_interface(app, harvest_portal, served):
     editor = factories.UserWithToken()
-    _act("organization_member_create", id=portal["nybro"]["id"], username=editor["name"], role="admin")
+    _act("organization_member_create", id=harvest_portal["nybro"]["id"], username=editor["name"], role="admin")
     headers = {"Authorization": editor["token"]}
     form = app.get("/harvest/new", headers=headers)
     assert form.status_code == 200 and 'name="url"' in form.body
     mixed = [Municipal(1), Municipal(2, valid=False)]
-    nybro_source = source(portal["nybro"], served("webb.ttl", catalog(mixed)), "webb-kalla")
+    nybro_source = source(harvest_portal["nybro"], served("webb.ttl", catalog(mixed)), "webb-kalla")
     harvest(nybro_source)
     assert "webb-kalla" in app.get("/harvest").body
     assert app.get("/harvest/webb-kalla", headers=headers).status_code == 200
@@ -496,28 +496,28 @@ def test_sources_and_job_reports_in_the_web_interface(app, portal, served):
 
 
 @pytest.mark.usefixtures("with_plugins")
-def test_a_source_on_the_portals_own_network_is_not_fetched(api, portal, served):
+def test_a_source_on_the_portals_own_network_is_not_fetched(api, harvest_portal, served):
     """Admins add sources; the portal still reads only public addresses (the tests allow one name for their
     loopback server, ``fetch_allowed_hosts``; ``localhost`` is the portal's own network like any other)."""
     served("intern.ttl", catalog([Municipal(1)]))
     port = served.base.rsplit(":", 1)[1]
-    internal = source(portal["kalmar"], f"http://localhost:{port}/intern.ttl", "intern-adress")
+    internal = source(harvest_portal["kalmar"], f"http://localhost:{port}/intern.ttl", "intern-adress")
     (message,) = gather_errors(harvest(internal))
     assert "localhost pekar på" in message and "inte är en publik adress" in message, message
-    redirected = source(portal["kalmar"], f"{served.base}/till-localhost/intern.ttl", "omdirigerad")
+    redirected = source(harvest_portal["kalmar"], f"{served.base}/till-localhost/intern.ttl", "omdirigerad")
     (message,) = gather_errors(harvest(redirected))
     assert f"http://localhost:{port}/intern.ttl" in message and "inte är en publik adress" in message, message
     assert harvested(api, internal) == [] and harvested(api, redirected) == []
 
 
 @pytest.mark.usefixtures("with_plugins")
-def test_a_json_ld_source_is_not_parsed(api, portal, served):
+def test_a_json_ld_source_is_not_parsed(api, harvest_portal, served):
     """JSON-LD's parser fetches remote @context documents by itself, outside the address check: a source
     whose catalog points its context at the portal's own network must not make the portal fetch it."""
     port = served.base.rsplit(":", 1)[1]
     document = json.dumps({"@context": f"http://127.0.0.1:{port}/kontext",
                            "@id": "https://kalmar.example/katalog", "@type": "dcat:Catalog"})
-    source_dict = source(portal["kalmar"], served("katalog.jsonld", document), "json-ld")
+    source_dict = source(harvest_portal["kalmar"], served("katalog.jsonld", document), "json-ld")
     served.seen.clear()
     (message,) = gather_errors(harvest(source_dict))
     assert "JSON-LD" in message and "RDF/XML eller Turtle" in message, message

@@ -6,10 +6,11 @@ import io
 
 import pytest
 
+from .examples import BADPLATSER
+
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 SECRET = "Hemlighet"  # every hidden dataset's title contains it; so must no output
-BADPLATSER = "https://dataportal.se/specifications/badplatser/1.0"
 
 
 @pytest.fixture

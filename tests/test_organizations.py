@@ -8,8 +8,6 @@ import pytest
 import ckan.model as model
 from ckan.cli.cli import ckan as ckan_cli
 
-from ckanext.kalmar_oppnadata.registers import organizations
-
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 
@@ -118,17 +116,10 @@ class TestSetupCommand:
         cli.invoke(ckan_cli, ["kalmar", "setup", "--overwrite"])
         assert api("organization_show", id="kalmar-kommun")["result"]["url"] == "https://www.kalmar.se"
 
-    def test_data_file_is_valid_and_has_no_guessed_numbers(self):
-        orgs = organizations.load_organizations()  # every value passes the validators
-        assert len(orgs) == 13
-        by_name = {o["name"]: o for o in orgs}
-        assert "identifier" not in by_name["region-kalmar-lan"]  # 232100-0073 is only a guess
-        assert sum(o["dcat_type"].endswith("LocalAuthority") for o in orgs) == 12
-
-
 class TestPsidata:
     @pytest.fixture
-    def kalmar(self, api, sysadmin_with_token):
+    def kalmar_with_datasets(self, api, sysadmin_with_token):
+        """Kalmar kommun with a public and a private dataset."""
         token = sysadmin_with_token["token"]
         org = api("organization_create", token=token, name="kalmar-kommun", title="Kalmar kommun",
                   identifier="212000-0746", email="oppnadata@kalmar.se")["result"]
@@ -138,24 +129,24 @@ class TestPsidata:
             owner_org=org["id"], private=True)
         return org
 
-    def test_html_lists_public_datasets_only(self, app, kalmar):
+    def test_html_lists_public_datasets_only(self, app, kalmar_with_datasets):
         page = app.get("/organization/kalmar-kommun/psidata").body
         assert "Badplatser publik" in page
         assert "Hemlig plan" not in page
         assert "/organization/kalmar-kommun/catalog.rdf" in page
 
-    def test_rdf_clients_are_redirected_to_the_organization_catalog(self, app, kalmar):
+    def test_rdf_clients_are_redirected_to_the_organization_catalog(self, app, kalmar_with_datasets):
         response = app.get("/organization/kalmar-kommun/psidata",
                            headers={"Accept": "application/rdf+xml"}, follow_redirects=False)
         assert response.status_code == 303
         assert response.headers["Location"].endswith("/organization/kalmar-kommun/catalog.rdf")
 
-    def test_organization_catalog_has_only_public_datasets(self, app, kalmar):
+    def test_organization_catalog_has_only_public_datasets(self, app, kalmar_with_datasets):
         body = app.get("/organization/kalmar-kommun/catalog.ttl").body
         assert "Badplatser publik" in body
         assert "Hemlig plan" not in body
 
-    def test_organization_page_shows_the_psidata_link(self, app, kalmar):
+    def test_organization_page_shows_the_psidata_link(self, app, kalmar_with_datasets):
         page = app.get("/organization/kalmar-kommun").body
         assert "http://test.ckan.net/organization/kalmar-kommun/psidata" in page
         assert "Öppna data till er /psidata-sida" in page

@@ -23,10 +23,11 @@ import requests
 import ckan.model as model
 from ckan.cli.cli import ckan as ckan_cli
 
+from .examples import ALLOWED_HOST
+
 ROOT = Path(__file__).resolve().parents[1]
 STACK = Path(os.environ.get("KALMAR_STACK_DIR", ROOT / ".stack"))
 CKAN = str(Path(sys.executable).with_name("ckan"))
-ALLOWED_HOST = "oppen.kalmar.test"  # test.ini: fetch_allowed_hosts
 SOLR_PORT = int(os.environ.get("KALMAR_SOLR_PORT", "8983"))
 PG_PORT = int(os.environ.get("KALMAR_PG_PORT", "5433"))
 
@@ -114,7 +115,7 @@ def postgres_stopped():
 
 
 @pytest.fixture
-def published(api, sysadmin_with_token):
+def bathing_sites(api, sysadmin_with_token):
     token = sysadmin_with_token["token"]
     api("organization_create", token=token, name="kalmar-kommun", title="Kalmar kommun",
         email="oppnadata@kalmar.se")
@@ -131,8 +132,8 @@ def _visible_text(body: str) -> str:
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 class TestSolrStopped:
-    def test_during_the_fault(self, app, published, request):
-        name = published["dataset"]["name"]
+    def test_during_the_fault(self, app, bathing_sites, request):
+        name = bathing_sites["dataset"]["name"]
         for path in ("/catalog.rdf", "/catalog.ttl", "/organization/kalmar-kommun/catalog.ttl", "/oversikt"):
             assert app.get(path).status_code == 200, path
         request.getfixturevalue("solr_stopped")
@@ -160,10 +161,10 @@ class TestSolrStopped:
         health = app.get("/health")
         assert health.status_code == 503 and health.json["services"]["solr"]["ok"] is False
 
-    def test_nothing_changed_during_the_fault_is_lost_or_leaked(self, app, api, published, request):
+    def test_nothing_changed_during_the_fault_is_lost_or_leaked(self, app, api, bathing_sites, request):
         """A catalog kept before a dataset changed is not served from before that change."""
         app.get("/catalog.rdf")
-        api("package_patch", token=published["token"], id=published["dataset"]["id"], private=True)
+        api("package_patch", token=bathing_sites["token"], id=bathing_sites["dataset"]["id"], private=True)
         request.getfixturevalue("solr_stopped")
         response = app.get("/catalog.rdf")
         assert response.status_code == 503
@@ -171,7 +172,7 @@ class TestSolrStopped:
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
-def test_after_solr_is_back_everything_answers_fresh(app, published):
+def test_after_solr_is_back_everything_answers_fresh(app, bathing_sites):
     pid = _stop_solr()
     try:
         assert app.get("/dataset/").status_code == 503
@@ -185,8 +186,8 @@ def test_after_solr_is_back_everything_answers_fresh(app, published):
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
-def test_postgres_stopped_gives_a_swedish_503_and_no_stack_trace(app, published, request):
-    name = published["dataset"]["name"]
+def test_postgres_stopped_gives_a_swedish_503_and_no_stack_trace(app, bathing_sites, request):
+    name = bathing_sites["dataset"]["name"]
     request.getfixturevalue("postgres_stopped")
     for path in (f"/dataset/{name}", "/dataset/", "/organization/kalmar-kommun", "/"):
         response = app.get(path)
@@ -278,11 +279,11 @@ def _load_status(api, token, resource_id):
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
-def test_a_worker_killed_during_a_load_shows_interrupted_and_the_load_is_queued_again(app, api, cli, published,
+def test_a_worker_killed_during_a_load_shows_interrupted_and_the_load_is_queued_again(app, api, cli, bathing_sites,
                                                                                      slow_server):
-    token = published["token"]
+    token = bathing_sites["token"]
     url = f"http://{ALLOWED_HOST}:{slow_server.server_address[1]}/platser.csv"
-    resource = api("resource_create", token=token, package_id=published["dataset"]["id"], name="platser.csv",
+    resource = api("resource_create", token=token, package_id=bathing_sites["dataset"]["id"], name="platser.csv",
                    url=url, format="CSV")["result"]
     log = open(STACK / "logs" / "test-killed-worker.log", "w")
     worker = subprocess.Popen([CKAN, "-c", str(ROOT / "test.ini"), "jobs", "worker"], env=os.environ,
@@ -299,7 +300,7 @@ def test_a_worker_killed_during_a_load_shows_interrupted_and_the_load_is_queued_
         _forget_worker(worker.pid)
 
     # Within the heartbeat's lifetime (test.ini: 4 s) the resource page says the load was interrupted.
-    page = lambda: _visible_text(app.get(f"/dataset/{published['dataset']['name']}/resource/{resource['id']}").body)
+    page = lambda: _visible_text(app.get(f"/dataset/{bathing_sites['dataset']['name']}/resource/{resource['id']}").body)
     _until(lambda: "Inläsningen avbröts" in page(), 60, "the load shown as interrupted")
     assert _load_status(api, token, resource["id"])["status"] == "loading"  # what the dead job left
 

@@ -7,12 +7,9 @@ import io
 
 import pytest
 
-from ckanext.kalmar_oppnadata.overview import quality
-
-from .test_dataset_schema import FULL, FULL_RESOURCE
+from .examples import BADPLATSER, FULL, FULL_RESOURCE
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
-BADPLATSER = "https://dataportal.se/specifications/badplatser/1.0"
 INVOICES = "https://lankadedata.se/spec/leverantorsreskontra/1.1"
 
 
@@ -81,17 +78,6 @@ class TestCoverage:
 
 
 class TestQuality:
-    def test_breakdown_adds_up_and_explains_itself(self):
-        score = quality.score({"title": "Minimal", "notes": "x", "owner_org": "o", "license_id": "CC0-1.0",
-                               "license_url": "http://creativecommons.org/publicdomain/zero/1.0/"})
-        assert score["points"] == sum(i["points"] for i in score["indicators"])
-        assert score["points"] == sum(d["points"] for d in score["dimensions"].values())
-        assert score["max"] == sum(i["max"] for i in score["indicators"]) == quality.MAXIMUM
-        for row in score["indicators"]:
-            assert (row["advice"] is None) == row["met"]
-            assert row["points"] in (0, row["max"])
-        assert score["rating"] == "bad"
-
     def test_a_complete_dataset_scores_high(self, api, app, seeded):
         created = api("package_create", token=seeded["token"], owner_org="kalmar-kommun",
                       tags=[{"name": "bad"}], resources=[FULL_RESOURCE], **copy.deepcopy(FULL))["result"]

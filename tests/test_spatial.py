@@ -8,8 +8,6 @@ import pytest
 
 from ckan.cli.cli import ckan as ckan_cli
 
-from ckanext.kalmar_oppnadata.files import map_view, reading
-
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 OLAND = "16.85,56.75,17.05,57.30"       # northern Öland: Borgholm only
@@ -108,10 +106,3 @@ class TestPreviews:
         assert resource["format"] == "GeoJSON" and resource["mimetype"] == "application/geo+json"
         views = api("resource_view_list", id=resource["id"])["result"]
         assert "geojson_view" in [v["view_type"] for v in views]
-
-
-def test_points_from_csv_text():
-    collection = map_view.points(reading.read(b"name,lat,lon\nA,56.6,16.3\nB,95,16\nC,x,y\n", "csv"))
-    assert [f["geometry"]["coordinates"] for f in collection["features"]] == [[16.3, 56.6]]
-    assert collection["skipped"] == 2
-    assert map_view.points(reading.read(b"namn,x\nA,1\n", "csv"))["columns_found"] is False

@@ -1,21 +1,15 @@
 """National specifications: the register, and background validation of uploaded CSVs in a real worker."""
 from __future__ import annotations
 
-import io
 import json
 import os
 
 import pytest
 
-from ckan.cli.cli import ckan as ckan_cli
-
-from ckanext.kalmar_oppnadata.files import checking
-from ckanext.kalmar_oppnadata.registers import specifications
+from .examples import BADPLATSER, GOOD
+from .helpers import report, run_worker, upload
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
-
-BADPLATSER = "https://dataportal.se/specifications/badplatser/1.0"
-GOOD = "place_id,name,latitude,longitude,description\n1,Stensö,56.64,16.33,Sandstrand\n2,Kalmarsund,56.66,16.36,\n"
 
 
 @pytest.fixture
@@ -27,28 +21,6 @@ def dataset(api, sysadmin_with_token):
                   owner_org=org["id"], conforms_to=[BADPLATSER], classification_confirmed=True,
                   private=False)["result"]
     return {"token": token, "dataset": created}
-
-
-def upload(app, token, dataset_id, content: bytes, filename="badplatser.csv", resource_id=None):
-    data = {"name": filename, "upload": (io.BytesIO(content), filename)}
-    if resource_id:
-        action, data["id"] = "resource_update", resource_id
-    else:
-        action, data["package_id"] = "resource_create", dataset_id
-    response = app.post(f"/api/3/action/{action}", headers={"Authorization": token},
-                        content_type="multipart/form-data", data=data)
-    assert response.status_code == 200, response.body
-    return response.json["result"]
-
-
-def run_worker(cli):
-    """A real RQ worker on the real Redis, until the queue is empty."""
-    result = cli.invoke(ckan_cli, ["jobs", "worker", "--burst"])
-    assert result.exit_code == 0, result.output
-
-
-def report(api, token, resource_id):
-    return api("resource_show", token=token, id=resource_id)["result"].get("validation_report")
 
 
 @pytest.mark.usefixtures("with_test_worker")
@@ -133,13 +105,6 @@ class TestRegister:
         assert shown["goals"] == ["6", "11"]
         api("specification_show", uri="https://example.org/okand", status=404)
 
-    def test_every_table_schema_is_marked_derived_and_loads(self):
-        for spec in specifications.specifications():
-            schema = specifications.table_schema(spec)
-            if schema:
-                assert "DERIVED" in schema["description"], spec["name"]
-                assert checking.validate(b"", schema)["status"] == "invalid"
-
     def test_specifications_page(self, app, api, dataset):
         page = app.get("/specifikationer").body
         assert "Nationella specifikationer för datamängder" in page
@@ -153,16 +118,6 @@ class TestRegister:
                        "    description: x\n    requested: [utegym]\n    themes: [HEAL]\n", encoding="utf-8")
         monkeypatch.setitem(ckan_config, "ckanext.kalmar_oppnadata.specifications_file", str(own))
         assert [s["name"] for s in api("specification_list")["result"]] == ["Utegym (regionens)"]
-
-
-def test_demo_files_follow_their_specifications():
-    from importlib import resources as r
-
-    demo = r.files("ckanext.kalmar_oppnadata").joinpath("data", "demo")
-    for name, uri in (("badplatser-kalmar.csv", BADPLATSER),
-                      ("leverantorsfakturor-kalmar.csv", "https://lankadedata.se/spec/leverantorsreskontra/1.1")):
-        schema = specifications.table_schema(specifications.get(uri))
-        assert checking.validate(demo.joinpath(name).read_bytes(), schema)["status"] == "valid", name
 
 
 def test_a_link_without_extension_takes_the_media_type_of_the_specification(api, dataset):

@@ -55,8 +55,21 @@ class TestDatasetThroughTheStack:
                             timeout=10).json()["response"]
         assert docs["numFound"] == 1
 
-    def test_clean_db_and_clean_index_isolate_tests(self, api):
-        # The dataset of the previous test is gone from both the database and the index.
+    def test_clean_db_and_clean_index_leave_nothing_behind(self, api, sysadmin_with_token, organization,
+                                                            reset_db, migrate_db_for, reset_index):
+        """What the per-test ``clean_db`` (conftest.py) and ``clean_index`` run empties both the database and
+        the index, so no test sees another's data. Checked within this test: it does not rely on another
+        test having run before it."""
+        api("package_create", token=sysadmin_with_token["token"], name="kvarlamnad", title="Kvarlämnad",
+            notes="x", owner_org=organization["id"], contact_email="fritid@kalmar.se",
+            classification_confirmed=True, private=False)
+        assert api("package_search", q="*:*")["result"]["count"] == 1
+        assert api("package_list")["result"] == ["kvarlamnad"]
+
+        reset_db()  # conftest.py's clean_db: CKAN's reset, then the plugins' migrations
+        migrate_db_for("activity")
+        migrate_db_for("harvest")
+        reset_index()  # CKAN's clean_index
         assert api("package_search", q="*:*")["result"]["count"] == 0
         assert api("package_list")["result"] == []
 

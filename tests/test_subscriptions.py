@@ -14,9 +14,10 @@ from ckan.lib import jobs as ckan_jobs
 
 from ckanext.kalmar_oppnadata.jobs import queue
 
+from .examples import BADPLATSER
+
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
 
-BADPLATSER = "https://dataportal.se/specifications/badplatser/1.0"
 CSV = b"place_id,name,latitude,longitude\n1,Stens\xc3\xb6,56.64,16.33\n"
 
 
