@@ -1,12 +1,21 @@
 # The two commands of the README, and the stack's other verbs. See scripts/stack.
-.PHONY: run test stop status install
+.PHONY: run test test-unit lint stop status install
 ARGS ?=
+VENV = $(or $(KALMAR_STACK_DIR),.stack)/venv
 
 run:
 	scripts/stack start
 
 test:
 	scripts/stack test $(ARGS)
+
+# The unit layer alone (tests/unit): the pure modules, no PostgreSQL, Solr or Redis started or needed.
+# `scripts/stack install` only installs (packages, venv); it starts nothing.
+test-unit: install
+	$(VENV)/bin/pytest -c tests/unit/pytest.ini tests/unit $(ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
 
 stop:
 	scripts/stack stop
