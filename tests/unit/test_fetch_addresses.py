@@ -64,9 +64,8 @@ def test_scheme_and_host_name_are_required():
     ("2002:a9fe:a9fe::", False),         # 6to4 around 169.254.169.254
     ("64:ff9b::a9fe:a9fe", False),       # NAT64 around 169.254.169.254
     ("fe80::1%eth0", False),             # link-local with a zone
-    pytest.param("224.0.0.1", False, marks=pytest.mark.xfail(
-        strict=True, reason="files/fetch.py: multicast counts as public (ipaddress's is_global), though the "
-                            "module's docstring says multicast is refused; reported, not fixed here")),
+    ("224.0.0.1", False),                # multicast (ipaddress's is_global alone would let it through)
+    ("ff02::1", False),
 ])
 def test_public_means_global_also_inside_ipv6_forms(address, public):
     assert fetch._public(address) is public

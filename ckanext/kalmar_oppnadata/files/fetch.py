@@ -118,7 +118,7 @@ def _public(address: str) -> bool:
             return False
         if any(e is not None and not e.is_global for e in embedded):
             return False
-    return ip.is_global
+    return ip.is_global and not ip.is_multicast  # is_global alone lets 224.0.0.0/4 through
 
 
 def is_public(url: str) -> bool:
