@@ -84,6 +84,13 @@ class TestDeployment:
         solr = (ROOT / "deploy/solr/Dockerfile").read_text()
         assert "build_schema.py" in solr and "FROM solr:9" in solr and "jts-core" in solr
 
+    def test_user_details_are_not_public_in_every_configuration(self):
+        """The portal, the tests and production all hide who has an account (test_authorization.py shows
+        what that means for visitors)."""
+        assert "ckan.auth.public_user_details = false" in (ROOT / "stack/portal.ini").read_text()
+        assert "ckan.auth.public_user_details = false" in (ROOT / "test.ini").read_text()
+        assert 'CKAN__AUTH__PUBLIC_USER_DETAILS="false"' in (ROOT / "deploy/Dockerfile").read_text()
+
     def test_env_example_names_every_secret_but_holds_none(self):
         example = (ROOT / "deploy/.env.example").read_text()
         for key in ("POSTGRES_PASSWORD", "CKAN___SECRET_KEY", "CKAN_SITE_URL"):
