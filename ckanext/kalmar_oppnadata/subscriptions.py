@@ -32,14 +32,16 @@ def dataset_saved(sender: str, **kwargs: Any) -> None:
     if context.get(JOB_CONTEXT_FLAG) or context.get("defer_commit"):
         return
     result = kwargs.get("result")
-    dataset_id = result if isinstance(result, str) else (result or {}).get("id") or \
-        (kwargs.get("data_dict") or {}).get("id")
-    if not dataset_id:
-        return
-    try:
-        dataset = tk.get_action("package_show")(site_context(), {"id": dataset_id})
-    except tk.ObjectNotFound:
-        return
+    if isinstance(result, dict) and "resources" in result:
+        dataset = result  # the action's own answer: no second read of what was just saved
+    else:  # only the id (``return_id_only``)
+        dataset_id = result if isinstance(result, str) else (kwargs.get("data_dict") or {}).get("id")
+        if not dataset_id:
+            return
+        try:
+            dataset = tk.get_action("package_show")(site_context(), {"id": dataset_id})
+        except tk.ObjectNotFound:
+            return
     if dataset.get("type") != "dataset":
         return  # harvest sources and other types have no files to check or load
     queueing.after_save(dataset)

@@ -16,7 +16,6 @@ import requests
 from ckan.lib import uploader
 
 from ckanext.kalmar_oppnadata.files import fetch
-from ckanext.kalmar_oppnadata.files.formats import table_format  # noqa: F401 - part of reading's interface
 
 XLSX_SIGNATURE = b"PK\x03\x04"
 DELIMITERS = (",", ";", "\t")

@@ -60,21 +60,16 @@ _UNREACHABLE = {"57P01", "57P02", "57P03"}
 
 
 def _unreachable(error: DBAPIError) -> bool:
+    if getattr(error, "connection_invalidated", False):
+        return True
     code = getattr(error.orig, "pgcode", None)
-    return bool(getattr(error, "connection_invalidated", False)) or code is None or \
-        str(code).startswith("08") or code in _UNREACHABLE
-
-
-@outage_pages.app_errorhandler(OperationalError)
-def database_unavailable(error):
-    if _unreachable(error):
-        return _unavailable("database", error)
-    raise error
+    return isinstance(error, OperationalError) and (code is None or str(code).startswith("08") or
+                                                    code in _UNREACHABLE)
 
 
 @outage_pages.app_errorhandler(DBAPIError)
-def database_connection_lost(error):
-    if getattr(error, "connection_invalidated", False):
+def database_unavailable(error):
+    if _unreachable(error):
         return _unavailable("database", error)
     raise error
 
