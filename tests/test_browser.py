@@ -275,3 +275,134 @@ def test_no_serious_or_critical_accessibility_violations(page, browser_portal):
         serious += [(name, v["id"]) for v in violations if v["impact"] in ("serious", "critical")]
     (REPORTS / "axe-report.md").write_text("\n".join(lines), encoding="utf-8")
     assert not serious, f"serious or critical violations (see {REPORTS / 'axe-report.md'}): {serious}"
+
+
+# --- Data pages, the portal's identity and the harvest form (issue 22, items 6–8) ---------------------------
+
+INTERNAL_LABELS = ("Datastore active", "Has views", "Hash", "Id", "Package id", "Position", "Url type", "State",
+                   "Kontrollsumma (SHA-1)")
+
+
+def _no_horizontal_overflow(page, name: str) -> None:
+    """The page is no wider than the window, at 1280 and at 390 px (screenshots of both kept)."""
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+        wide = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert wide <= 0, f"{name} at {width}px is {wide}px wider than the window"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def _serious_axe_findings(page, name: str) -> list[tuple[str, str, list]]:
+    violations = axe_module.Axe().run(page).response["violations"]
+    return [(name, v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations
+            if v["impact"] in ("serious", "critical")]
+
+
+def test_resource_page_shows_what_people_understand_swedish_numbers_and_an_excel_download(page, browser_portal,
+                                                                                          tmp_path):
+    import openpyxl
+
+    path = _resource_page(browser_portal, "demo-badplatser-kalmar")
+    page.goto(browser_portal["url"] + path)
+    details = page.locator("table", has=page.locator("th", has_text="Fält"))
+    labels = [t.strip() for t in details.locator("tbody th").all_inner_texts()]
+    assert {"Format", "Licens", "Mediatyp (IANA)", "Storlek"} <= set(labels), labels
+    assert not set(labels) & set(INTERNAL_LABELS), labels
+    assert "active" not in details.inner_text() and "Status: active" not in page.locator("body").inner_text()
+    # The API box's examples name the table's columns: no SELECT *, no internal _full_text column.
+    box = page.locator("#kalmar-api")
+    assert "_full_text" not in box.inner_text() and "SELECT *" not in box.inner_text()
+    sql = next(c for c in box.locator("code.kalmar-api-call").all_inner_texts() if "datastore_search_sql" in c)
+    records = requests.get(sql, timeout=30).json()["result"]["records"]
+    assert records and all("_full_text" not in r for r in records) and "latitude" in records[0]
+    assert "." in str(records[0]["latitude"]) and "," not in str(records[0]["latitude"])  # the API keeps numbers
+    findings = _serious_axe_findings(page, "resource")
+    _no_horizontal_overflow(page, "resource-details")
+
+    # The download menu offers Excel: a real download, read with openpyxl.
+    page.click("#dropdownDownloadFormat")
+    with page.expect_download() as download:
+        page.locator(".dropdown-menu").get_by_role("link", name="Excel (XLSX)").click()
+    target = tmp_path / "tabell.xlsx"
+    download.value.save_as(target)
+    rows = list(openpyxl.load_workbook(target, read_only=True).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("place_id", "name", "latitude", "longitude") and "_full_text" not in rows[0]
+    assert isinstance(rows[1][2], float) and len(rows) == 3
+
+    # The table preview (CKAN's data table view), in Swedish number format.
+    rid = path.rsplit("/", 1)[1]
+    views = requests.get(f"{browser_portal['url']}/api/3/action/resource_view_list", params={"id": rid},
+                         timeout=30).json()["result"]
+    table = next(v for v in views if v["view_type"] == "datatables_view")
+    page.goto(f"{browser_portal['url']}/dataset/demo-badplatser-kalmar/resource/{rid}/view/{table['id']}")
+    page.wait_for_selector("#dtprv tbody td:not(.dataTables_empty)")
+    cells = page.locator("#dtprv tbody td").all_inner_texts()
+    assert any(re.fullmatch(r"56,\d+", c.strip()) for c in cells), cells
+    assert not any(re.fullmatch(r"-?\d+\.\d+", c.strip()) for c in cells), cells
+    page.screenshot(path=str(SCREENSHOTS / "table-preview.png"), full_page=True)
+    assert not findings, findings
+
+
+def test_the_portal_has_its_own_logo_favicon_about_page_and_organization_descriptions(page, browser_portal):
+    page.goto(browser_portal["url"] + "/")
+    logo = page.locator("header a.logo img")
+    assert logo.get_attribute("alt") == "Öppna data i Kalmar län" and logo.evaluate("i => i.naturalWidth") > 0
+    assert page.get_by_role("link", name="Öppna data i Kalmar län", exact=True).first.is_visible()
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert requests.get(browser_portal["url"] + icon, timeout=10).status_code == 200
+    assert requests.get(browser_portal["url"] + "/favicon.ico", timeout=10).status_code == 200
+    findings = []
+
+    page.goto(browser_portal["url"] + "/about")
+    text = page.locator("main, [role=main]").first.inner_text()
+    assert "Om Öppna data i Kalmar län" in text and "Region Kalmar län driver portalen" in text
+    assert "Så publicerar du" in text and "Kontakt" in text
+    contact = page.locator(".kalmar-about-contact")
+    assert contact.get_by_role("link", name="https://www.regionkalmar.se").is_visible()  # no address invented
+    findings += _serious_axe_findings(page, "about")
+    _no_horizontal_overflow(page, "about")
+
+    page.goto(browser_portal["url"] + "/organization/torsas-kommun")
+    info = page.locator("#organization-info")
+    assert "Torsås kommun är en kommun i Kalmar län (kommunkod 0834)." in info.inner_text()
+    assert "There is no description" not in page.locator("body").inner_text()
+    findings += _serious_axe_findings(page, "organization-description")
+    _no_horizontal_overflow(page, "organization-description")
+    assert not findings, findings
+
+
+def test_the_harvest_form_refuses_an_address_without_scheme_and_shows_organizations_by_name(page, browser_portal):
+    log_in(page, browser_portal, "browsertest-admin", "Admin-losen-1")
+    page.goto(browser_portal["url"] + "/harvest/new")
+    options = page.locator("#field-organizations option").all_inner_texts()
+    assert "Torsås kommun" in options and "torsas-kommun" not in options
+    assert page.locator("#field-organizations").get_attribute("required") is not None
+    assert "DCAT-AP-SE" in page.locator("aside, .secondary").first.inner_text()
+    assert "CSW" not in page.locator("body").inner_text()
+    page.fill("#field-url", "torsas.se/dcat")
+    page.fill("#field-title", "Torsås egen katalog")
+    page.evaluate("document.getElementById('field-name').value = 'torsas-egen-katalog'")
+    page.select_option("#field-organizations", label="Torsås kommun")
+    with page.expect_navigation():
+        page.click("#save")
+    error = page.locator(".form-group:has(#field-url) .error-block")
+    assert error.inner_text().strip() == ("Källans adress måste börja med https:// eller http://, till exempel "
+                                          "https://torsas.se/dcat.")
+    assert page.input_value("#field-organizations") and page.input_value("#field-url") == "torsas.se/dcat"
+    findings = _serious_axe_findings(page, "harvest-form-error")
+    _no_horizontal_overflow(page, "harvest-form-error")
+
+    page.fill("#field-url", "http://oppen.kalmar.test/torsas/katalog.ttl")  # test.ini: a public-looking name
+    with page.expect_navigation():
+        page.click("#save")
+    assert page.locator(".error-block").count() == 0, page.locator(".error-block").all_inner_texts()
+    page.screenshot(path=str(SCREENSHOTS / "harvest-saved.png"), full_page=True)
+    assert page.locator(".flash-messages .alert").count() <= 1
+    source = requests.get(f"{browser_portal['url']}/api/3/action/harvest_source_show",
+                          params={"id": "torsas-egen-katalog"}, headers={"Authorization": browser_portal["token"]},
+                          timeout=30).json()["result"]
+    page.goto(f"{browser_portal['url']}/harvest/refresh/{source['id']}")
+    page.screenshot(path=str(SCREENSHOTS / "harvest-refreshed.png"), full_page=True)
+    assert page.locator(".flash-messages .alert").count() == 1, page.locator(".flash-messages").inner_text()
+    assert not findings, findings

@@ -364,7 +364,7 @@ def test_sources_are_for_the_organizations_admins(api, harvest_portal):
     editor, admin = factories.UserWithToken(), factories.UserWithToken()
     _act("organization_member_create", id=harvest_portal["nybro"]["id"], username=editor["name"], role="editor")
     _act("organization_member_create", id=harvest_portal["nybro"]["id"], username=admin["name"], role="admin")
-    fields = {"url": "https://nybro.example/katalog.ttl", "source_type": "dcat_rdf", "frequency": "WEEKLY"}
+    fields = {"url": f"http://{ALLOWED_HOST}/nybro/katalog.ttl", "source_type": "dcat_rdf", "frequency": "WEEKLY"}
     refused = api("harvest_source_create", token=editor["token"], status=403, name="av-redaktor", title="Redaktör",
                   owner_org=harvest_portal["nybro"]["id"], **fields)
     assert "administratörer" in refused["error"]["message"]
@@ -388,8 +388,8 @@ def test_the_confirmation_cannot_be_forged_and_is_kept_until_withdrawn(api, harv
     forged = [{"key": "classification_confirmed_by", "value": "någon-annan"},
               {"key": "classification_confirmed_at", "value": "2020-01-01T00:00:00+00:00"}]
     created = api("harvest_source_create", token=admin["token"], name="forfalskad", title="Förfalskad",
-                  url="https://kalmar.example/a.ttl", source_type="dcat_rdf", owner_org=harvest_portal["kalmar"]["id"],
-                  extras=forged)["result"]
+                  url=f"http://{ALLOWED_HOST}/kalmar/a.ttl", source_type="dcat_rdf",
+                  owner_org=harvest_portal["kalmar"]["id"], extras=forged)["result"]
     assert not {e["key"] for e in created.get("extras", [])} & {"classification_confirmed_by",
                                                                  "classification_confirmed_at"}
     confirmed = api("harvest_source_patch", token=admin["token"], id=created["id"],
@@ -400,7 +400,7 @@ def test_the_confirmation_cannot_be_forged_and_is_kept_until_withdrawn(api, harv
                classification_confirmed=True)["result"]  # the form re-sends a ticked box: nothing changes
     assert record.items() <= {e["key"]: e["value"] for e in kept["extras"]}.items()
     moved = api("harvest_source_patch", token=admin["token"], id=created["id"],
-                url="https://kalmar.example/annan.ttl")["result"]  # another address: confirm again
+                url=f"http://{ALLOWED_HOST}/kalmar/annan.ttl")["result"]  # another address: confirm again
     assert "classification_confirmed_by" not in {e["key"] for e in moved.get("extras", [])}
     api("harvest_source_patch", token=admin["token"], id=created["id"], classification_confirmed=True)
     withdrawn = api("harvest_source_patch", token=admin["token"], id=created["id"],
@@ -446,7 +446,7 @@ def test_an_unconfirmed_source_harvests_private_datasets_until_an_admin_confirms
 def test_cli_adds_a_source_for_an_organization(cli, harvest_portal):
     from ckan.cli.cli import ckan as ckan_cli
 
-    result = cli.invoke(ckan_cli, ["kalmar", "harvest-source", "kalmar-kommun", "https://kalmar.example/dcat.rdf",
+    result = cli.invoke(ckan_cli, ["kalmar", "harvest-source", "kalmar-kommun", f"http://{ALLOWED_HOST}/kalmar/dcat.rdf",
                                    "--frequency", "DAILY"])
     assert result.exit_code == 0, result.output
     shown = _act("harvest_source_show", id="kalmar-kommun-katalog")
@@ -454,7 +454,7 @@ def test_cli_adds_a_source_for_an_organization(cli, harvest_portal):
     assert json.loads(shown["config"]) == {"rdf_format": "xml"}
     assert shown["title"] == "Kalmar kommun, egen katalog"
     assert "classification_confirmed_by" not in {e["key"] for e in shown.get("extras", [])}  # not without the flag
-    result = cli.invoke(ckan_cli, ["kalmar", "harvest-source", "kalmar-kommun", "https://kalmar.example/b.ttl",
+    result = cli.invoke(ckan_cli, ["kalmar", "harvest-source", "kalmar-kommun", f"http://{ALLOWED_HOST}/kalmar/b.ttl",
                                    "--name", "bekraftad", "--classification-confirmed"])
     assert result.exit_code == 0, result.output
     confirmed = {e["key"]: e["value"] for e in _act("harvest_source_show", id="bekraftad")["extras"]}
@@ -501,13 +501,17 @@ def test_a_source_on_the_portals_own_network_is_not_fetched(api, harvest_portal,
     loopback server, ``fetch_allowed_hosts``; ``localhost`` is the portal's own network like any other)."""
     served("intern.ttl", catalog([Municipal(1)]))
     port = served.base.rsplit(":", 1)[1]
-    internal = source(harvest_portal["kalmar"], f"http://localhost:{port}/intern.ttl", "intern-adress")
-    (message,) = gather_errors(harvest(internal))
-    assert "localhost pekar på" in message and "inte är en publik adress" in message, message
+    # Refused when saved, with the reason at the address field; nothing is saved.
+    with pytest.raises(tk.ValidationError) as refused:
+        source(harvest_portal["kalmar"], f"http://localhost:{port}/intern.ttl", "intern-adress")
+    (message,) = refused.value.error_dict["url"]
+    assert message.startswith("Källans adress kan inte skördas") and "localhost pekar på" in message, message
+    assert not model.Package.get("intern-adress")
+    # And at every download: a public source that redirects to the portal's own network.
     redirected = source(harvest_portal["kalmar"], f"{served.base}/till-localhost/intern.ttl", "omdirigerad")
     (message,) = gather_errors(harvest(redirected))
     assert f"http://localhost:{port}/intern.ttl" in message and "inte är en publik adress" in message, message
-    assert harvested(api, internal) == [] and harvested(api, redirected) == []
+    assert harvested(api, redirected) == []
 
 
 @pytest.mark.usefixtures("with_plugins")
@@ -523,3 +527,38 @@ def test_a_json_ld_source_is_not_parsed(api, harvest_portal, served):
     assert "JSON-LD" in message and "RDF/XML eller Turtle" in message, message
     assert "/kontext" not in served.seen and "/katalog.jsonld" in served.seen
     assert harvested(api, source_dict) == []
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_the_source_form_checks_the_address_and_the_organization_in_swedish(app, harvest_portal, served):
+    """The form an organization's admin fills in: the organization by its name and required, the address
+    checked when saved with the reason at the field, help about DCAT-AP-SE catalogs, one message after saving."""
+    admin = factories.UserWithToken()
+    _act("organization_member_create", id=harvest_portal["kalmar"]["id"], username=admin["name"], role="admin")
+    _act("organization_member_create", id=harvest_portal["nybro"]["id"], username=admin["name"], role="admin")
+    headers = {"Authorization": admin["token"]}
+    page = app.get("/harvest/new", headers=headers).body
+    assert ">Kalmar kommun</option>" in page and ">Nybro kommun</option>" in page  # titles, not names
+    assert ">kalmar-kommun<" not in page and "Ingen organisation" not in page
+    assert 'name="owner_org" class="form-control form-select" required' in page
+    assert "DCAT-AP-SE" in page and "CSW" not in page and "WAF" not in page
+    form = {"url": "torsas.se/dcat", "title": "Torsås katalog", "name": "torsas-katalog", "notes": "",
+            "source_type": "dcat_rdf", "frequency": "MANUAL", "config": "", "owner_org": harvest_portal["kalmar"]["id"],
+            "classification_confirmed": "false", "save": "save"}
+    refused = app.post("/harvest/new", headers=headers, data=form, follow_redirects=False)
+    assert refused.status_code == 200
+    assert ('<span class="error-block">Källans adress måste börja med https:// eller http://, till exempel '
+            "https://torsas.se/dcat.</span>") in refused.body
+    assert "publik adress" not in refused.body and not model.Package.get("torsas-katalog")
+    refused = app.post("/harvest/new", headers=headers, data={**form, "url": served("t.ttl", catalog([])),
+                                                               "owner_org": ""}, follow_redirects=False)
+    assert refused.status_code == 200 and "Välj den organisation som katalogen tillhör." in refused.body
+    assert not model.Package.get("torsas-katalog")
+
+    saved = app.post("/harvest/new", headers=headers, data={**form, "url": served("t.ttl", catalog([]))})
+    assert saved.status_code == 200 and model.Package.get("torsas-katalog").owner_org == harvest_portal["kalmar"]["id"]
+    assert saved.body.count('class="alert') <= 1, saved.body[saved.body.find("flash-messages"):][:1500]
+    refreshed = app.get(f"/harvest/refresh/{model.Package.get('torsas-katalog').id}", headers=headers)
+    assert refreshed.status_code == 200
+    flashes = refreshed.body[refreshed.body.find("flash-messages"):][:3000]
+    assert refreshed.body.count('class="alert') == 1, flashes

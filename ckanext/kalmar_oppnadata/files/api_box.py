@@ -34,6 +34,21 @@ def _first_record(context: dict[str, Any], resource_id: str) -> dict[str, Any]:
     return records[0] if records else {}
 
 
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+SQL_EXAMPLE_COLUMNS = 5  # an example, short enough to read; the reader adds the columns they want
+
+
+def select_example(resource_id: str, fields: list[dict[str, Any]]) -> str:
+    """An SQL example naming the table's own columns (its first few): ``SELECT *`` would also return the
+    DataStore's internal full-text column (``_full_text``), which means nothing to the reader."""
+    own = [f["id"] for f in fields if not f["id"].startswith("_")][:SQL_EXAMPLE_COLUMNS]
+    columns = ", ".join(_quoted(name) for name in own) or _quoted("_id")
+    return f"SELECT {columns} FROM {_quoted(resource_id)} LIMIT 5"
+
+
 def box(context: dict[str, Any], resource: dict[str, Any]) -> dict[str, Any] | None:
     """The API box of a resource page: the load state, and when loaded, example calls and downloads."""
     state = loading.state(resource)
@@ -52,10 +67,10 @@ def box(context: dict[str, Any], resource: dict[str, Any]) -> dict[str, Any] | N
         calls.append({"label": tk._("Rows where {column} is {value}").format(column=text_column, value=value),
                       "url": _action_url("datastore_search", resource_id=rid,
                                          filters=json.dumps({text_column: value}, ensure_ascii=False))})
-    calls.append({"label": tk._("SQL (read-only)"),
-                  "url": _action_url("datastore_search_sql", sql=f'SELECT * FROM "{rid}" LIMIT 5')})
+    sql = select_example(rid, state["status"].get("fields", []))
+    calls.append({"label": tk._("SQL (read-only)"), "url": _action_url("datastore_search_sql", sql=sql)})
     result["calls"] = calls
     dump = tk.url_for("datastore.dump", resource_id=rid, _external=True)
     result["downloads"] = [{"label": label, "url": f"{dump}?format={fmt}"}
-                           for label, fmt in (("CSV", "csv"), ("JSON", "json"))]
+                           for label, fmt in (("CSV", "csv"), ("Excel (XLSX)", "xlsx"), ("JSON", "json"))]
     return result

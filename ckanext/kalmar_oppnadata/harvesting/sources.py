@@ -1,4 +1,5 @@
-"""Harvest sources: one per organization catalog, created here from the CLI (the web form is ckanext-harvest's)."""
+"""Harvest sources: one per organization catalog, created here from the CLI (the web form is ckanext-harvest's,
+with our template), and checked whichever way they are saved (``check``)."""
 from __future__ import annotations
 
 import json
@@ -10,7 +11,8 @@ from rdflib.util import guess_format
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.kalmar_oppnadata.common import site_context
+from ckanext.kalmar_oppnadata.common import current_language, portal_gettext, site_context
+from ckanext.kalmar_oppnadata.files import fetch
 
 
 def _format_of(url: str) -> str | None:
@@ -38,3 +40,45 @@ def create(organization: str, url: str, *, title: str | None = None, name: str |
     }
     source = tk.get_action("harvest_source_create")(dict(context), data)
     return {"id": source["id"], "name": source["name"]}
+
+
+def _(message: str) -> str:
+    """In the request's language; from the CLI (no request), in the portal's."""
+    from flask import has_request_context
+
+    return tk._(message) if has_request_context() else portal_gettext(message)
+
+
+def _address_problem(url: str) -> str | None:
+    """Why the portal cannot harvest ``url`` (a sentence naming the field), or None if it can: an http(s)
+    address with a host name that is a public address (``files.fetch``, the check every download makes)."""
+    parts = urlsplit(url)
+    if not parts.scheme and not url.startswith("//"):
+        return _("The source address must begin with https:// or http://, for example {example}.").format(
+            example="https://" + url)
+    try:
+        fetch.checked_address(url)
+    except fetch.AddressRefused as refused:
+        return _("The source address cannot be harvested: {reason}").format(
+            reason=refused.sv if current_language() == "sv" else refused.en)
+    return None
+
+
+def check(data_dict: dict[str, Any], existing: Any = None) -> None:
+    """Before a source is created or updated (``existing``: its ``model.Package``): it belongs to an
+    organization, and its address is one the portal can harvest (checked again at every download, since
+    what a name points to can change). An unchanged address is not looked up again. Raises
+    ``ValidationError`` with a message at each field; nothing is saved."""
+    errors: dict[str, list[str]] = {}
+    if existing is None or "owner_org" in data_dict:
+        if not (data_dict.get("owner_org") or (existing.owner_org if existing is not None else None)):
+            errors["owner_org"] = [_("Choose the organization the catalog belongs to.")]
+    url = (data_dict.get("url") or "").strip()
+    if existing is None or ("url" in data_dict and url != (existing.url or "")):
+        problem = _address_problem(url) if url else _("Give the source address: the address of the catalog.")
+        if problem:
+            errors["url"] = [problem]
+        else:
+            data_dict["url"] = url
+    if errors:
+        raise tk.ValidationError(errors)

@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchError, SolrConnectionError
 
 from ckanext.kalmar_oppnadata.catalog import caching
-from ckanext.kalmar_oppnadata.harvesting import classification
+from ckanext.kalmar_oppnadata.harvesting import classification, sources
 from ckanext.kalmar_oppnadata.logic import schema
 from ckanext.kalmar_oppnadata.overview import quality, report
 from ckanext.kalmar_oppnadata.registers import specifications
@@ -146,12 +146,13 @@ def tag_autocomplete(up_func, context, data_dict):
     return _visible_only(context, data_dict, up_func(context, _checked(context, data_dict)))
 
 
-# A harvest source's classification confirmation (``harvesting.classification``): recorded from the flag,
-# never taken from input, whichever way the source is saved (ckanext-harvest's actions and its form both
-# end in these).
+# A harvest source: its organization and address checked (``harvesting.sources``), its classification
+# confirmation (``harvesting.classification``) recorded from the flag, never taken from input, whichever
+# way the source is saved (ckanext-harvest's actions and its form both end in these).
 @tk.chained_action
 def package_create(up_func, context, data_dict):
     if classification.is_source(data_dict):
+        sources.check(data_dict)
         classification.record(context, data_dict, None)
     return up_func(context, data_dict)
 
@@ -161,6 +162,7 @@ def package_update(up_func, context, data_dict):
     package = ckan_model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
     if not classification.is_source(data_dict, package):
         return up_func(context, data_dict)
+    sources.check(data_dict, package)
     before = classification.confirmation(package)
     classification.record(context, data_dict, package)
     result = up_func(context, data_dict)

@@ -6,11 +6,12 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.common import as_list
-from ckanext.kalmar_oppnadata.files import api_box, checking, formats, records
+from ckanext.kalmar_oppnadata.files import api_box, checking, dumps, formats, records
 from ckanext.kalmar_oppnadata.harvesting import classification
 from ckanext.kalmar_oppnadata.overview import quality
 from ckanext.kalmar_oppnadata.registers import licenses, organizations, requested_datasets, specifications, vocabularies
 from ckanext.kalmar_oppnadata.search.paging import all_datasets
+from ckanext.kalmar_oppnadata.web import identity
 
 __all__ = [
     "kalmar_organization_facts",
@@ -33,6 +34,11 @@ __all__ = [
     "kalmar_sdg_goals",
     "kalmar_source_classification",
     "kalmar_organization",
+    "kalmar_dump_formats",
+    "kalmar_logo",
+    "kalmar_favicon",
+    "kalmar_contact",
+    "kalmar_organization_description",
 ]
 
 # Organization fields shown as facts, in this order; the rest of the schema is form-only.
@@ -183,3 +189,24 @@ def kalmar_source_classification(data: dict[str, Any]) -> dict[str, Any]:
 def kalmar_organization(id_or_name: str) -> dict[str, Any] | None:
     """An organization's own fields, read from the database only (no dataset count, so no search)."""
     return organizations.organization(id_or_name)
+
+
+def kalmar_dump_formats() -> tuple[tuple[str, str, bool], ...]:
+    """The table downloads the resource page offers: (label, format, byte order mark)."""
+    return dumps.OFFERED
+
+
+def kalmar_logo() -> dict[str, str]:
+    return identity.logo()
+
+
+def kalmar_favicon() -> str:
+    return identity.favicon()
+
+
+def kalmar_contact() -> dict[str, str]:
+    return identity.contact()
+
+
+def kalmar_organization_description(org: dict[str, Any]) -> list[dict[str, str | None]]:
+    return identity.organization_description(org or {})

@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.catalog import documents
 from ckanext.kalmar_oppnadata.common import current_language
+from ckanext.kalmar_oppnadata.files import dumps
 from ckanext.kalmar_oppnadata.overview import report
 from ckanext.kalmar_oppnadata.registers import organizations, requested_datasets, specifications, vocabularies
 from ckanext.kalmar_oppnadata.web import health
@@ -51,6 +52,17 @@ def refuse_nul_in_address():
     without this check CKAN's own pages (/dataset/%00) would answer with a server error."""
     if "\x00" in tk.request.path or b"%00" in tk.request.query_string:
         tk.abort(400, tk._("The address contains a NUL character"))
+
+
+@request_guard.before_app_request
+def datastore_dump_formats():
+    """CKAN's table dump, ``/datastore/dump/<id>``: XLSX answered by the portal, an unknown format refused
+    with a 400 that names the formats (CKAN's own view answers it with a server error; see files/dumps.py)."""
+    if tk.request.endpoint != "datastore.dump":
+        return None
+    if dumps.check_format(tk.request.args) == "xlsx":
+        return dumps.xlsx_response((tk.request.view_args or {})["resource_id"])
+    return None
 
 
 @monitoring.route("/health")
