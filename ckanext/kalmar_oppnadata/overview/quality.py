@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 from ckanext.kalmar_oppnadata.common import as_list
 from ckanext.kalmar_oppnadata.files import formats, records
+from ckanext.kalmar_oppnadata.freshness import changes, status
 from ckanext.kalmar_oppnadata.registers import specifications
 
 NON_PROPRIETARY = {"text/csv", "application/json", "application/geo+json", "application/xml", "text/xml",
@@ -128,6 +129,9 @@ INDICATORS = (
               "Rätta felen i filerna enligt kontrollen mot specifikationen.", _validation_passed),
     Indicator("kalmar", "english", 10, "Engelsk översättning", "English translation",
               "Lägg till titel och beskrivning på engelska.", lambda d: bool(d.get("title_en") and d.get("notes_en"))),
+    Indicator("kalmar", "timeliness", 10, "Uppdateras i tid", "Updated on time",
+              "Ange hur ofta datamängden uppdateras, och uppdatera den i tid.",
+              lambda d: changes.of(d).state in (status.CURRENT, status.DUE_SOON, status.NOT_PLANNED)),
     Indicator("kalmar", "goals", 10, "Globala mål", "Global goals",
               "Koppla datamängden till de globala mål den hjälper till att följa upp.",
               lambda d: bool(as_list(d.get("sdg")))),

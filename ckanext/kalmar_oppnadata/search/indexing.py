@@ -12,6 +12,7 @@ from typing import Any
 from shapely.geometry import box, mapping, shape
 
 from ckanext.kalmar_oppnadata.common import as_list
+from ckanext.kalmar_oppnadata.freshness import changes
 from ckanext.kalmar_oppnadata.registers import specifications
 
 # ckanext-spatial's solr-bbox backend ranks by overlapping *area*, so an extent without area (a point,
@@ -44,6 +45,21 @@ def index_vocabularies(pkg_dict: dict[str, Any]) -> dict[str, Any]:
             values = answered_requests(data)
         if values:
             pkg_dict[facet_field(field)] = values
+    return pkg_dict
+
+
+FRESHNESS_FIELD = "freshness"
+
+
+def index_freshness(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """``before_dataset_index``: the dataset's freshness now (the "Aktualitet" facet), and when it next
+    changes by time alone (``freshness_next_date``, read by freshness/upkeep.py)."""
+    validated = pkg_dict.get("validated_data_dict")
+    data = json.loads(validated) if isinstance(validated, str) else (validated or pkg_dict)
+    freshness = changes.of(data)
+    pkg_dict[FRESHNESS_FIELD] = freshness.state
+    if freshness.next_change:
+        pkg_dict["freshness_next_date"] = freshness.next_change.isoformat() + "Z"
     return pkg_dict
 
 

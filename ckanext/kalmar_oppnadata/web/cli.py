@@ -10,7 +10,9 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.catalog import documents, shacl
 from ckanext.kalmar_oppnadata.files import queueing
+from ckanext.kalmar_oppnadata.freshness import upkeep as freshness_upkeep
 from ckanext.kalmar_oppnadata.harvesting import consumers, sources
+from ckanext.kalmar_oppnadata.jobs import queue as jobs_queue
 from ckanext.kalmar_oppnadata.registers import demo, organizations
 
 __all__ = ["kalmar"]
@@ -140,3 +142,13 @@ def queue_pending():
     """
     seen, queued = queueing.queue_pending()
     click.echo(f"{seen} dataset(s) looked at; {queued} job(s) queued.")
+
+
+@kalmar.command()
+def upkeep():
+    """Queue the portal's periodic upkeep for the jobs worker: datasets whose freshness has changed with
+    time are indexed again (the "Aktualitet" facet). The stack runs this every hour; production from cron
+    (docs/operations.md)."""
+    queued = jobs_queue.enqueue_unique(freshness_upkeep.refresh, "kalmar-upkeep-freshness",
+                                       "Re-index the datasets whose freshness changed")
+    click.echo(f"{queued} upkeep job(s) queued.")
