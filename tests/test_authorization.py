@@ -32,7 +32,7 @@ PAGES = {
 }
 
 # What the region's operator does from the command line only, and must not be reachable over HTTP.
-CLI_ONLY = {"setup", "validate-catalog", "queue-pending", "harvest-source", "harvest-consumer"}
+CLI_ONLY = {"setup", "validate-catalog", "queue-pending", "harvest-source", "harvest-consumer", "upkeep"}
 
 USERS = ["anonymous", "editor of another organization", "editor of the organization", "sysadmin"]
 

@@ -65,7 +65,8 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
     # IPackageController
     def before_dataset_index(self, pkg_dict):
         return harvesting.index_source_validated(
-            indexing.index_freshness(indexing.index_extent(indexing.index_vocabularies(pkg_dict))))
+            indexing.index_link_checks(indexing.index_freshness(
+                indexing.index_extent(indexing.index_vocabularies(pkg_dict)))))
 
     def after_dataset_show(self, context, pkg_dict):
         return freshness.show(pkg_dict)

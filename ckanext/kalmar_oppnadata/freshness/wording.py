@@ -1,37 +1,26 @@
 """How a freshness is said to people (the dataset page, the organization page) and to programs (the API)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
-
-from babel.dates import format_date
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.kalmar_oppnadata.common import current_language
+from ckanext.kalmar_oppnadata.common import current_language, local_day
 from ckanext.kalmar_oppnadata.freshness import changes
 from ckanext.kalmar_oppnadata.freshness.status import DUE_SOON, OVERDUE, Freshness
-
-LOCAL_TIME = ZoneInfo("Europe/Stockholm")
-
-
-def day(moment: datetime, lang: str) -> str:
-    """``3 mars 2026``: the day in Swedish local time, in the visitor's language."""
-    local = moment.replace(tzinfo=timezone.utc).astimezone(LOCAL_TIME)
-    return format_date(local.date(), format="d MMMM y", locale=lang)
 
 
 def sentence(freshness: Freshness, lang: str) -> str:
     phrase = tk._(freshness.phrase)
     if freshness.last_change is None:
         return tk._("{phrase} – never updated").format(phrase=phrase)
-    last = day(freshness.last_change, lang)
+    last = local_day(freshness.last_change, lang)
     if freshness.state == OVERDUE:
         return tk._("{phrase} – last updated {date}, overdue").format(phrase=phrase, date=last)
     if freshness.state == DUE_SOON and freshness.due:
         return tk._("{phrase} – last updated {date}, next update due by {due}").format(
-            phrase=phrase, date=last, due=day(freshness.due, lang))
+            phrase=phrase, date=last, due=local_day(freshness.due, lang))
     return tk._("{phrase} – last updated {date}").format(phrase=phrase, date=last)
 
 

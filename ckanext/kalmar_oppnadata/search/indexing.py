@@ -13,6 +13,7 @@ from shapely.geometry import box, mapping, shape
 
 from ckanext.kalmar_oppnadata.common import as_list
 from ckanext.kalmar_oppnadata.freshness import changes
+from ckanext.kalmar_oppnadata.links import wording as link_wording
 from ckanext.kalmar_oppnadata.registers import specifications
 
 # ckanext-spatial's solr-bbox backend ranks by overlapping *area*, so an extent without area (a point,
@@ -60,6 +61,18 @@ def index_freshness(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     pkg_dict[FRESHNESS_FIELD] = freshness.state
     if freshness.next_change:
         pkg_dict["freshness_next_date"] = freshness.next_change.isoformat() + "Z"
+    return pkg_dict
+
+
+BROKEN_LINKS_FIELD = "broken_links"
+
+
+def index_link_checks(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """``before_dataset_index``: how many of the dataset's linked files failed their last check
+    (``broken_links``, 0 when none; for the organization page and the overview)."""
+    validated = pkg_dict.get("validated_data_dict")
+    data = json.loads(validated) if isinstance(validated, str) else (validated or pkg_dict)
+    pkg_dict[BROKEN_LINKS_FIELD] = str(len(link_wording.broken(data)))
     return pkg_dict
 
 

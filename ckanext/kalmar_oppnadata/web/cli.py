@@ -13,6 +13,7 @@ from ckanext.kalmar_oppnadata.files import queueing
 from ckanext.kalmar_oppnadata.freshness import upkeep as freshness_upkeep
 from ckanext.kalmar_oppnadata.harvesting import consumers, sources
 from ckanext.kalmar_oppnadata.jobs import queue as jobs_queue
+from ckanext.kalmar_oppnadata.links import sweep as link_sweep
 from ckanext.kalmar_oppnadata.registers import demo, organizations
 
 __all__ = ["kalmar"]
@@ -147,8 +148,11 @@ def queue_pending():
 @kalmar.command()
 def upkeep():
     """Queue the portal's periodic upkeep for the jobs worker: datasets whose freshness has changed with
-    time are indexed again (the "Aktualitet" facet). The stack runs this every hour; production from cron
-    (docs/operations.md)."""
+    time are indexed again (the "Aktualitet" facet), and linked files not checked for
+    ckanext.kalmar_oppnadata.link_check_days are checked. The stack runs this every hour; production
+    from cron (docs/operations.md)."""
     queued = jobs_queue.enqueue_unique(freshness_upkeep.refresh, "kalmar-upkeep-freshness",
                                        "Re-index the datasets whose freshness changed")
+    queued += jobs_queue.enqueue_unique(link_sweep.sweep, "kalmar-upkeep-links", "Check the linked files",
+                                        timeout=6 * 3600)
     click.echo(f"{queued} upkeep job(s) queued.")

@@ -5,9 +5,10 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.kalmar_oppnadata.common import as_list
+from ckanext.kalmar_oppnadata.common import as_list, current_language, local_time
 from ckanext.kalmar_oppnadata.files import api_box, checking, formats, records
 from ckanext.kalmar_oppnadata.harvesting import classification
+from ckanext.kalmar_oppnadata.links import wording as link_wording
 from ckanext.kalmar_oppnadata.overview import quality
 from ckanext.kalmar_oppnadata.registers import licenses, organizations, requested_datasets, specifications, vocabularies
 from ckanext.kalmar_oppnadata.search.paging import all_datasets
@@ -33,6 +34,10 @@ __all__ = [
     "kalmar_sdg_goals",
     "kalmar_source_classification",
     "kalmar_organization",
+    "kalmar_local_time",
+    "kalmar_link_check",
+    "kalmar_link_problem",
+    "kalmar_broken_links",
 ]
 
 # Organization fields shown as facts, in this order; the rest of the schema is form-only.
@@ -183,3 +188,24 @@ def kalmar_source_classification(data: dict[str, Any]) -> dict[str, Any]:
 def kalmar_organization(id_or_name: str) -> dict[str, Any] | None:
     """An organization's own fields, read from the database only (no dataset count, so no search)."""
     return organizations.organization(id_or_name)
+
+
+def kalmar_local_time(moment: Any) -> str:
+    return local_time(moment, current_language()) if moment else ""
+
+
+def kalmar_link_check(resource: dict[str, Any]) -> dict[str, Any] | None:
+    return link_wording.result(resource)
+
+
+def kalmar_link_problem(check: dict[str, Any]) -> str:
+    return link_wording.problem(check)
+
+
+def kalmar_broken_links(org: dict[str, Any]) -> list[dict[str, Any]]:
+    """The organization's datasets with broken links, as the signed-in user may see them (members see their
+    private datasets too), each with its broken resources."""
+    found = tk.get_action("package_search")({"user": tk.g.user}, {
+        "fq": f'owner_org:"{org["id"]}" -broken_links:0', "include_private": True, "rows": 100,
+        "sort": "title_string asc"})
+    return [{"dataset": d, "resources": link_wording.broken(d)} for d in found["results"]]
