@@ -6,6 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.common import as_list, current_language, local_time
+from ckanext.kalmar_oppnadata.dialog import store as dialog_store
 from ckanext.kalmar_oppnadata.files import api_box, checking, formats, records
 from ckanext.kalmar_oppnadata.harvesting import classification
 from ckanext.kalmar_oppnadata.links import wording as link_wording
@@ -38,6 +39,7 @@ __all__ = [
     "kalmar_link_check",
     "kalmar_link_problem",
     "kalmar_broken_links",
+    "kalmar_published_questions",
 ]
 
 # Organization fields shown as facts, in this order; the rest of the schema is form-only.
@@ -209,3 +211,8 @@ def kalmar_broken_links(org: dict[str, Any]) -> list[dict[str, Any]]:
         "fq": f'owner_org:"{org["id"]}" -broken_links:0', "include_private": True, "rows": 100,
         "sort": "title_string asc"})
     return [{"dataset": d, "resources": link_wording.broken(d)} for d in found["results"]]
+
+
+def kalmar_published_questions(dataset: dict[str, Any]) -> list[dict[str, Any]]:
+    """Questions about a public dataset answered and published by its editors (never the asker's address)."""
+    return [] if dataset.get("private") else dialog_store.published(dataset["id"])
