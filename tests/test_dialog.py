@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from ckan.cli.cli import ckan as ckan_cli
 from ckan.common import config
 from ckan.lib.redis import connect_to_redis
 
