@@ -23,7 +23,7 @@ class Delivered:
     @property
     def text(self) -> str:
         part = self.message.get_body(("plain",))
-        return part.get_content() if part else ""
+        return part.get_content().replace("\r\n", "\n") if part else ""
 
 
 class Mailbox:

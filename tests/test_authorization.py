@@ -31,9 +31,11 @@ PAGES = {
     "/oversikt.csv": "/oversikt.csv",
 }
 
-# The dialog's actions and pages have their own rules for each kind of user (tests/test_dialog.py).
+# The dialog's actions and pages, and subscribing, have their own rules (tests/test_dialog.py,
+# tests/test_digests.py).
 DIALOG_ACTIONS = {"question_create", "question_list", "question_answer"}
-DIALOG_PAGES = {"/dataset/<id>/fraga", "/organization/<id>/fragor", "/organization/<id>/fragor/<question_id>"}
+DIALOG_PAGES = {"/dataset/<id>/fraga", "/organization/<id>/fragor", "/organization/<id>/fragor/<question_id>",
+                "/prenumerera", "/prenumerera/bekrafta/<token>", "/prenumerera/avsluta/<token>"}
 
 # What the region's operator does from the command line only, and must not be reachable over HTTP.
 CLI_ONLY = {"setup", "validate-catalog", "queue-pending", "harvest-source", "harvest-consumer", "upkeep"}

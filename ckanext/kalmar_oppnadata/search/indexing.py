@@ -59,6 +59,8 @@ def index_freshness(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     data = json.loads(validated) if isinstance(validated, str) else (validated or pkg_dict)
     freshness = changes.of(data)
     pkg_dict[FRESHNESS_FIELD] = freshness.state
+    if freshness.last_change:  # the last real change, for the subscribers' digests (digests/changes.py)
+        pkg_dict["kalmar_changed_date"] = freshness.last_change.isoformat() + "Z"
     if freshness.next_change:
         pkg_dict["freshness_next_date"] = freshness.next_change.isoformat() + "Z"
     return pkg_dict
