@@ -9,8 +9,13 @@ from bs4 import BeautifulSoup
 from ckan.common import config
 from ckan.lib.redis import connect_to_redis
 
+from .examples import ALLOWED_HOST
 from .helpers import run_worker
 from .mailserver import MailServer
+
+# Linked files on the tests' allowed host, on a port where nothing listens: a link check fails at once,
+# without going outside the machine.
+CLOSED_LINK = f"http://{ALLOWED_HOST}:9/data.csv"
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
 
@@ -41,7 +46,7 @@ def portal(api, sysadmin_with_token, user_factory, api_token_factory):
         api("organization_create", token=admin, name=name, title=name.replace("-", " ").title(),
             email=f"oppnadata@{name}.se")
     common = dict(notes="x", classification_confirmed=True, owner_org="kalmar-kommun",
-                  resources=[{"url": "https://www.kalmar.se/bad.csv", "name": "Data"}])
+                  resources=[{"url": CLOSED_LINK, "name": "Data"}])
     public = api("package_create", token=admin, name="badplatser", title="Badplatser", private=False,
                  contact_email="badplatser@kalmar.se", **common)["result"]
     private = api("package_create", token=admin, name="utkast", title="Utkast", private=True, **common)["result"]

@@ -21,8 +21,13 @@ from ckan.lib.redis import connect_to_redis
 from ckanext.kalmar_oppnadata.digests.store import subscription_table
 from ckanext.kalmar_oppnadata.jobs import queue
 
+from .examples import ALLOWED_HOST
 from .helpers import run_worker
 from .mailserver import MailServer
+
+# Linked files on the tests' allowed host, on a port where nothing listens: a link check fails at once,
+# without going outside the machine.
+CLOSED_LINK = f"http://{ALLOWED_HOST}:9/data.csv"
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
 
@@ -55,7 +60,7 @@ def portal(api, sysadmin_with_token):
         fields.setdefault("title", name.capitalize())
         return api("package_create", token=token, name=name, notes="x",
                    owner_org="kalmar-kommun", classification_confirmed=True, private=private,
-                   resources=[{"url": "https://www.kalmar.se/data.csv", "name": "Data"}], **fields)["result"]
+                   resources=[{"url": CLOSED_LINK, "name": "Data"}], **fields)["result"]
 
     return {"token": token, "org": org, "publish": publish, "dataset": publish("badplatser", sdg=["6"])}
 
@@ -74,9 +79,9 @@ def _a_day_passes():
     model.Session.commit()
 
 
-def _made_long_ago(dataset_id: str):
-    """As if the dataset had been created and last saved two days ago."""
-    long_ago = datetime.utcnow() - timedelta(days=2)
+def _made_long_ago(dataset_id: str, days: int = 2):
+    """As if the dataset had been created and last saved ``days`` ago."""
+    long_ago = datetime.utcnow() - timedelta(days=days)
     package = model.Package.get(dataset_id)
     package.extras = dict(package.extras, last_saved=long_ago.isoformat())
     package.metadata_created = long_ago
@@ -98,7 +103,7 @@ def _subscribe(app, cli, mail, topic_type, topic, page) -> str:
     response = app.post(form["action"], data=data, follow_redirects=False)
     assert response.status_code == 302
     run_worker(cli)
-    confirmation = mail.delivered[-1]
+    confirmation = mail.to(FOLLOWER)[-1]
     assert confirmation.recipients == [FOLLOWER]
     confirm, unsubscribe = _links(confirmation.text)[0], _links(confirmation.message["List-Unsubscribe"])[0]
     assert confirm.startswith(config["ckan.site_url"] + "/prenumerera/bekrafta/")
@@ -109,11 +114,11 @@ def _subscribe(app, cli, mail, topic_type, topic, page) -> str:
 
 def test_a_follower_of_a_dataset_gets_one_digest_a_day_of_real_changes(app, api, cli, portal, mail):
     unsubscribe = _subscribe(app, cli, mail, "dataset", portal["dataset"]["id"], "/dataset/badplatser")
-    assert mail.delivered[0].message["Subject"] == "Bekräfta din prenumeration på Badplatser"
-    assert len(mail.delivered) == 1
+    assert mail.to(FOLLOWER)[0].message["Subject"] == "Bekräfta din prenumeration på Badplatser"
+    assert len(mail.to(FOLLOWER)) == 1
 
     _upkeep(cli)  # confirmed just now: nothing yet
-    assert len(mail.delivered) == 1
+    assert len(mail.to(FOLLOWER)) == 1
 
     # The portal's own job records a load on the file: not a change.
     _made_long_ago(portal["dataset"]["id"])
@@ -122,19 +127,19 @@ def test_a_follower_of_a_dataset_gets_one_digest_a_day_of_real_changes(app, api,
     tk.get_action("resource_patch")(queue.job_context(), {
         "id": resource_id, "datastore_load": json.dumps({"status": "complete", "rows": 1, "columns": 1})})
     _upkeep(cli)
-    assert len(mail.delivered) == 1
+    assert len(mail.to(FOLLOWER)) == 1
 
     # An editor adds a file: a change, told once.
     api("resource_create", token=portal["token"], package_id=portal["dataset"]["id"], name="Ny fil",
-        url="https://www.kalmar.se/ny.csv")
+        url=CLOSED_LINK + "?ny")
     _upkeep(cli)
-    assert len(mail.delivered) == 2
-    digest = mail.delivered[1]
+    assert len(mail.to(FOLLOWER)) == 2
+    digest = mail.to(FOLLOWER)[1]
     assert digest.message["Subject"] == "Nytt från Öppna data i Kalmar län"
     assert "Uppdaterade datamängder:\n  - Badplatser: http://test.ckan.net/dataset/badplatser" in digest.text
     assert digest.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     _upkeep(cli)
-    assert len(mail.delivered) == 2  # at most one a day
+    assert len(mail.to(FOLLOWER)) == 2  # at most one a day
 
     # One click stops it.
     page = BeautifulSoup(app.get(_local(unsubscribe)).body, "html.parser")
@@ -142,7 +147,7 @@ def test_a_follower_of_a_dataset_gets_one_digest_a_day_of_real_changes(app, api,
     _a_day_passes()
     api("package_patch", token=portal["token"], id="badplatser", notes="Ändrad igen.")
     _upkeep(cli)
-    assert len(mail.delivered) == 2
+    assert len(mail.to(FOLLOWER)) == 2
 
 
 def test_a_follower_of_an_organization_hears_only_of_public_datasets(app, api, cli, portal, mail):
@@ -152,7 +157,7 @@ def test_a_follower_of_an_organization_hears_only_of_public_datasets(app, api, c
     portal["publish"]("hemlig-plan", private=True, title="Hemlig plan")
     portal["publish"]("luftkvalitet", title="Luftkvalitet")
     _upkeep(cli)
-    digest = mail.delivered[-1]
+    digest = mail.to(FOLLOWER)[-1]
     assert "Kalmar kommun\nNya datamängder:\n  - Luftkvalitet: http://test.ckan.net/dataset/luftkvalitet\n" \
         "Sluta följa Kalmar kommun: http://test.ckan.net/prenumerera/avsluta/" in digest.text
     assert "Hemlig" not in digest.text and "hemlig-plan" not in digest.text
@@ -165,7 +170,7 @@ def test_a_follower_of_a_goal_hears_of_its_datasets(app, api, cli, portal, mail)
     portal["publish"]("vattenkvalitet", title="Vattenkvalitet", sdg=["6"])
     portal["publish"]("energi", title="Energi", sdg=["7"])
     _upkeep(cli)
-    digest = mail.delivered[-1].text
+    digest = mail.to(FOLLOWER)[-1].text
     assert "Vattenkvalitet" in digest and "Energi" not in digest and "Badplatser" not in digest
 
 
@@ -185,3 +190,22 @@ def test_one_click_unsubscribe_by_post_as_mail_programs_do(app, cli, portal, mai
     unsubscribe = _subscribe(app, cli, mail, "dataset", portal["dataset"]["id"], "/dataset/badplatser")
     assert app.post(_local(unsubscribe), data={"List-Unsubscribe": "One-Click"}).status_code == 200
     assert model.Session.execute(sa.select(sa.func.count()).select_from(subscription_table)).scalar() == 0
+
+
+def test_editors_get_a_weekly_summary_of_what_needs_their_attention(app, api, cli, portal, mail, user_factory):
+    editor = user_factory(email="redaktor@kalmar.example.org")
+    api("organization_member_create", token=portal["token"], id="kalmar-kommun", username=editor["name"],
+        role="editor")
+    late = portal["publish"]("luftkvalitet", title="Luftkvalitet",
+                             frequency="http://publications.europa.eu/resource/authority/frequency/MONTHLY")
+    _made_long_ago(late["id"], days=60)
+    app.post("/api/3/action/question_create", json={"package_id": "badplatser", "message": "Finns fler badplatser?",
+                                                     "email": FOLLOWER})
+    _upkeep(cli)
+    [summary] = mail.to("redaktor@kalmar.example.org")
+    assert summary.message["Subject"] == "Veckosammanfattning för Kalmar kommun"
+    assert "Datamängder som är försenade:\n  - Luftkvalitet: http://test.ckan.net/dataset/luftkvalitet" in summary.text
+    assert "Frågor som inte besvarats än:\n  - Badplatser: Finns fler badplatser?" in summary.text
+    assert FOLLOWER not in summary.text
+    _upkeep(cli)
+    assert len(mail.to("redaktor@kalmar.example.org")) == 1  # once a week

@@ -17,7 +17,12 @@ from ckan.lib import search
 
 from ckanext.kalmar_oppnadata.jobs import queue
 
+from .examples import ALLOWED_HOST
 from .helpers import run_worker
+
+# Linked files on the tests' allowed host, on a port where nothing listens: a link check fails at once,
+# without going outside the machine.
+CLOSED_LINK = f"http://{ALLOWED_HOST}:9/data.csv"
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
 
@@ -34,7 +39,7 @@ def kalmar(api, sysadmin_with_token):
         return api("package_create", token=token, name=name, title=name.capitalize(), notes="x",
                    owner_org="kalmar-kommun", classification_confirmed=True, private=False,
                    frequency=frequency and EU + frequency,
-                   resources=[{"url": "https://www.kalmar.se/data.csv", "name": "Data"}], **fields)["result"]
+                   resources=[{"url": CLOSED_LINK, "name": "Data"}], **fields)["result"]
 
     return {"token": token, "publish": publish}
 
@@ -139,7 +144,7 @@ def test_upkeep_run_by_the_worker_moves_a_dataset_on_when_its_time_comes(api, ka
     assert _facet(api) == {"current": 1}  # the index does not change by itself
     result = cli.invoke(ckan_cli, ["kalmar", "upkeep"])
     assert result.exit_code == 0, result.output
-    assert "1 upkeep job(s) queued." in result.output
+    assert "4 upkeep job(s) queued." in result.output
     run_worker(cli)
     assert _facet(api) == {"due_soon": 1}
     assert api("package_show", id=dataset["id"])["result"]["freshness"]["state"] == "due_soon"
