@@ -27,6 +27,7 @@ setup(
             "i18n/*.pot",
             "i18n/**/*.po",
             "i18n/**/*.mo",
+            "migration/**/*",
         ]
     },
     install_requires=[

@@ -68,6 +68,7 @@ def clean_db(reset_db, migrate_db_for):
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("harvest")
+    migrate_db_for("kalmar_oppnadata")
 
 
 @pytest.fixture

@@ -31,8 +31,14 @@ PAGES = {
     "/oversikt.csv": "/oversikt.csv",
 }
 
+# The dialog's actions and pages, and subscribing, have their own rules (tests/test_dialog.py,
+# tests/test_digests.py).
+DIALOG_ACTIONS = {"question_create", "question_list", "question_answer"}
+DIALOG_PAGES = {"/dataset/<id>/fraga", "/organization/<id>/fragor", "/organization/<id>/fragor/<question_id>",
+                "/prenumerera", "/prenumerera/bekrafta/<token>", "/prenumerera/avsluta/<token>"}
+
 # What the region's operator does from the command line only, and must not be reachable over HTTP.
-CLI_ONLY = {"setup", "validate-catalog", "queue-pending", "harvest-source", "harvest-consumer"}
+CLI_ONLY = {"setup", "validate-catalog", "queue-pending", "harvest-source", "harvest-consumer", "upkeep"}
 
 USERS = ["anonymous", "editor of another organization", "editor of the organization", "sysadmin"]
 
@@ -58,16 +64,17 @@ def test_the_lists_cover_everything_the_plugin_registers(app):
     # CKAN's package_create and package_update are chained to record a harvest source's classification
     # confirmation (tests/test_harvesting.py), package_search to answer 503 while Solr is down
     # (tests/test_outages.py).
-    assert set(action.__all__) == set(ACTIONS) | {"package_create", "package_update", "package_search"}
+    assert set(action.__all__) == set(ACTIONS) | {"package_create", "package_update", "package_search"} | \
+        DIALOG_ACTIONS
     # Every action but CKAN's chained tag actions has its own auth function; package_create,
     # package_update and harvest_source_create are chained (harvested datasets are read-only, sources are
     # their organization's admins', tests/test_harvesting.py).
     assert set(auth.__all__) == set(ACTIONS) - {"tag_list", "tag_search", "tag_autocomplete"} | {
-        "package_create", "package_update", "harvest_source_create"}
+        "package_create", "package_update", "harvest_source_create"} | DIALOG_ACTIONS
     ours = {rule.rule for rule in app.flask_app.url_map.iter_rules()
             if rule.endpoint.startswith("kalmar_")}
     ours.discard("/kalmar_oppnadata/<path:filename>")  # static files of the extension
-    assert ours == set(PAGES)
+    assert ours == set(PAGES) | DIALOG_PAGES
     assert set(kalmar_cli.kalmar.commands) == CLI_ONLY
 
 

@@ -14,7 +14,9 @@ from ckanext.dcat.interfaces import IDCATRDFHarvester, IDCATURIGenerator
 
 from ckanext.kalmar_oppnadata import subscriptions
 from ckanext.kalmar_oppnadata.files import checksums, map_view
+from ckanext.kalmar_oppnadata.freshness import wording as freshness
 from ckanext.kalmar_oppnadata.harvesting import hooks as harvesting
+from ckanext.kalmar_oppnadata.mail import smtp
 from ckanext.kalmar_oppnadata.registers import licenses, organizations
 from ckanext.kalmar_oppnadata.search import facets, indexing
 from ckanext.kalmar_oppnadata.web import cli, helpers, views
@@ -37,6 +39,7 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(IDCATURIGenerator, inherit=True)
     p.implements(IDCATRDFHarvester, inherit=True)
     p.implements(p.IResourceView, inherit=True)
+    p.implements(p.INotifier, inherit=True)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
@@ -61,10 +64,15 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IPackageController
     def before_dataset_index(self, pkg_dict):
-        return harvesting.index_source_validated(indexing.index_extent(indexing.index_vocabularies(pkg_dict)))
+        return harvesting.index_source_validated(
+            indexing.index_link_checks(indexing.index_freshness(
+                indexing.index_extent(indexing.index_vocabularies(pkg_dict)))))
+
+    def after_dataset_show(self, context, pkg_dict):
+        return freshness.show(pkg_dict)
 
     def after_dataset_search(self, search_results, search_params):
-        return facets.label_facets(search_results)
+        return facets.label_facets(freshness.show_in_results(search_results))
 
     # IFacets
     def dataset_facets(self, facets_dict, package_type):
@@ -109,3 +117,9 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def view_template(self, context, data_dict):
         return "kalmar/csv_map_view.html"
+
+    # INotifier: all mail, CKAN's own included, through the portal's verified SMTP sending (mail/)
+    def notify_recipient(self, already_notified, recipient_name, recipient_email, subject, body,
+                         body_html=None, headers=None, attachments=None):
+        return already_notified or smtp.notify(recipient_name, recipient_email, subject, body, body_html,
+                                               headers, attachments)

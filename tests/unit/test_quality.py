@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime, timedelta
 
 from ckanext.kalmar_oppnadata.overview import quality
 
@@ -12,7 +13,8 @@ from ..examples import FULL, FULL_RESOURCE
 def full(**changes):
     """The full example dataset as package_show gives it (organization, tags, licence URL filled in)."""
     dataset = dict(copy.deepcopy(FULL), owner_org="kalmar-kommun", tags=[{"name": "bad"}],
-                   license_url="http://creativecommons.org/licenses/by/4.0/", resources=[dict(FULL_RESOURCE)])
+                   license_url="http://creativecommons.org/licenses/by/4.0/", resources=[dict(FULL_RESOURCE)],
+                   last_saved=datetime.utcnow().isoformat())
     dataset.update(changes)
     return dataset
 
@@ -37,7 +39,7 @@ def test_a_complete_dataset_with_a_linked_file_misses_only_what_needs_an_upload_
     score = quality.score(full())
     assert missing(score) == {"download_url", "download_url_reachable", "validation"}
     assert score["points"] == quality.MAXIMUM - 20 - 30 - 20
-    assert score["rating"] == "good"  # 390 of 460 points: under the MQA's 351/405 for "excellent"
+    assert score["rating"] == "good"  # 400 of 470 points: under the MQA's 351/405 for "excellent"
 
 
 def test_an_uploaded_file_that_passed_its_check_gives_every_point():
@@ -51,6 +53,16 @@ def test_a_failed_check_and_a_missing_size_cost_their_points():
     resource = dict(FULL_RESOURCE, url_type="upload", size=None,
                     validation_report=json.dumps({"status": "invalid"}))
     assert missing(quality.score(full(resources=[resource]))) == {"byte_size", "validation"}
+
+
+def test_a_dataset_not_updated_as_often_as_promised_misses_timeliness():
+    long_ago = (datetime.utcnow() - timedelta(days=800)).isoformat()
+    stale = full(last_saved=long_ago, modified=long_ago[:10], metadata_created=long_ago)
+    assert stale["frequency"].endswith("/ANNUAL") or stale["frequency"].endswith("/MONTHLY")
+    score = quality.score(stale)
+    assert "timeliness" in missing(score)
+    row = next(i for i in score["indicators"] if i["indicator"] == "timeliness")
+    assert row["advice"] == "Ange hur ofta datamängden uppdateras, och uppdatera den i tid."
 
 
 def test_an_empty_dataset_scores_nothing_and_gets_advice_everywhere():

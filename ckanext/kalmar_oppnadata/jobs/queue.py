@@ -30,7 +30,14 @@ def job_context() -> dict[str, Any]:
 def enqueue_once(function: Callable[[str], None], kind: str, resource_id: str, title: str,
                  timeout: int = 300) -> int:
     """Queue ``function(resource_id)`` as the job ``kalmar-<kind>-<resource_id>`` unless that job is already
-    waiting. Returns 1 if queued now.
+    waiting. Returns 1 if queued now."""
+    return enqueue_unique(function, f"kalmar-{kind}-{resource_id}", title, [resource_id], timeout)
+
+
+def enqueue_unique(function: Callable[..., Any], job_id: str, title: str, args: list[Any] | None = None,
+                   timeout: int = 300) -> int:
+    """Queue ``function(*args)`` as the job ``job_id`` unless that job is already waiting. Returns 1 if
+    queued now.
 
     If Redis cannot be reached, nothing is queued and the save goes on: ``ckan kalmar queue-pending``
     queues what is missing later."""
@@ -39,16 +46,14 @@ def enqueue_once(function: Callable[[str], None], kind: str, resource_id: str, t
 
     from ckan.lib import jobs as ckan_jobs
 
-    job_id = f"kalmar-{kind}-{resource_id}"
     try:
         try:
             if Job.fetch(job_id, connection=ckan_jobs.get_queue().connection).get_status() in ("queued", "deferred"):
                 return 0
         except NoSuchJobError:
             pass
-        tk.enqueue_job(function, [resource_id], title=title, rq_kwargs={"timeout": timeout, "job_id": job_id})
+        tk.enqueue_job(function, args or [], title=title, rq_kwargs={"timeout": timeout, "job_id": job_id})
     except RedisError as error:
-        log.warning("%s not queued (Redis unreachable: %s); 'ckan kalmar queue-pending' queues it later",
-                    title, error)
+        log.warning("%s not queued (Redis unreachable: %s)", title, error)
         return 0
     return 1

@@ -8,6 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchError, SolrConnectionError
 
 from ckanext.kalmar_oppnadata.catalog import caching
+from ckanext.kalmar_oppnadata.dialog.actions import question_answer, question_create, question_list
 from ckanext.kalmar_oppnadata.harvesting import classification, sources
 from ckanext.kalmar_oppnadata.logic import schema
 from ckanext.kalmar_oppnadata.overview import quality, report
@@ -29,6 +30,9 @@ __all__ = [
     "package_create",
     "package_update",
     "package_search",
+    "question_create",
+    "question_list",
+    "question_answer",
 ]
 
 

@@ -13,6 +13,9 @@ from typing import Any
 import ckan.model as ckan_model
 import ckan.plugins.toolkit as tk
 
+from ckanext.kalmar_oppnadata.dialog.actions import question_answer_auth as question_answer
+from ckanext.kalmar_oppnadata.dialog.actions import question_create_auth as question_create
+from ckanext.kalmar_oppnadata.dialog.actions import question_list_auth as question_list
 from ckanext.kalmar_oppnadata.harvesting import classification
 
 __all__ = [
@@ -26,6 +29,9 @@ __all__ = [
     "package_create",
     "package_update",
     "harvest_source_create",
+    "question_create",
+    "question_list",
+    "question_answer",
 ]
 
 

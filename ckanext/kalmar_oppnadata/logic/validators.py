@@ -55,6 +55,7 @@ __all__ = [
     "kalmar_applicable_legislation",
     "kalmar_list_output",
     "kalmar_job_record",
+    "kalmar_last_saved",
     "kalmar_harvest_record",
     "kalmar_requested_datasets",
     "kalmar_json_output",
@@ -389,6 +390,24 @@ def kalmar_applicable_legislation(key, data, errors, context):
 def kalmar_list_output(value: Any) -> list[Any]:
     """Output of a list field: always a list (empty when nothing is stored)."""
     return as_list(value)
+
+
+def kalmar_last_saved(key, data, errors, context):
+    """``last_saved``: when a person last saved the dataset (the form, the API, a new file), the moment of
+    this save; saves by the portal itself (its jobs, the harvester, the set-up, all as the site user) keep
+    the stored value. Never taken from what is sent. Read by freshness/changes.py."""
+    user = context.get("user")
+    if user and user != tk.config.get("ckan.site_id") and not context.get(JOB_CONTEXT_FLAG):
+        data[key] = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None).isoformat()
+        return
+    dataset_id = data.get(("id",))
+    dataset = model.Package.get(dataset_id) if dataset_id and not _empty(dataset_id) else None
+    stored = (dataset.extras or {}).get(key[-1], "") if dataset else ""
+    if stored:
+        data[key] = stored
+    else:
+        data.pop(key, None)
+        raise tk.StopOnError
 
 
 def kalmar_job_record(key, data, errors, context):

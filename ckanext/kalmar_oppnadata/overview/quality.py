@@ -4,8 +4,9 @@ Modelled on the EU Metadata Quality Assessment (MQA) that data.europa.eu and Sve
 compute (data.europa.eu/mqa/methodology): five dimensions, the MQA's indicators and weights, plus four
 indicators of our own. Differences from the MQA, and why:
 
-* The MQA probes accessURL/downloadURL over HTTP (status 200); we score their presence (a portal upload
-  counts as reachable) so the score needs no network. (Its cost at 10,000 datasets is issue 12's benchmark.)
+* The MQA probes accessURL/downloadURL over HTTP (status 200); we read the portal's own scheduled link check
+  (links/), so the score itself needs no network: a portal upload counts as reachable, a link as reachable
+  when its last check succeeded.
 * "Format/media type from a vocabulary" is scored for IANA-shaped media types, which our schema enforces.
 * "DCAT-AP compliance" is scored when the properties DCAT-AP-SE makes mandatory are present (the catalog
   itself is checked with SHACL by ``ckan kalmar validate-catalog``).
@@ -20,8 +21,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Callable
 
-from ckanext.kalmar_oppnadata.common import as_list
+from ckanext.kalmar_oppnadata.common import as_list, recorded
 from ckanext.kalmar_oppnadata.files import formats, records
+from ckanext.kalmar_oppnadata.freshness import changes, status
 from ckanext.kalmar_oppnadata.registers import specifications
 
 NON_PROPRIETARY = {"text/csv", "application/json", "application/geo+json", "application/xml", "text/xml",
@@ -56,6 +58,12 @@ def _validation_passed(d: dict[str, Any]) -> bool:
     return bool(checked) and all((records.report_of(r) or {}).get("status") == "valid" for r in checked)
 
 
+def _reachable(d: dict[str, Any]) -> bool:
+    """Every file answers: uploaded to the portal, or linked and working at its last check (links/)."""
+    return _all(d, lambda r: r.get("url_type") == "upload"
+                or (recorded(r, "link_check") or {}).get("status") == "ok")
+
+
 @dataclasses.dataclass(frozen=True)
 class Indicator:
     dimension: str
@@ -82,8 +90,8 @@ INDICATORS = (
               "Ladda upp filen i portalen så får den en nedladdningsadress.",
               lambda d: any(r.get("url_type") == "upload" for r in _resources(d))),
     Indicator("accessibility", "download_url_reachable", 30, "Nåbar nedladdning", "Download URL reachable",
-              "Ladda upp filen i portalen så är den alltid nåbar.",
-              lambda d: any(r.get("url_type") == "upload" for r in _resources(d))),
+              "Rätta länkar som inte fungerar, eller ladda upp filen i portalen så är den alltid nåbar.",
+              _reachable),
     Indicator("interoperability", "format", 20, "Format", "Format",
               "Ange format för varje resurs.", lambda d: _all(d, lambda r: bool(r.get("format")))),
     Indicator("interoperability", "media_type", 10, "Mediatyp", "Media type",
@@ -128,6 +136,9 @@ INDICATORS = (
               "Rätta felen i filerna enligt kontrollen mot specifikationen.", _validation_passed),
     Indicator("kalmar", "english", 10, "Engelsk översättning", "English translation",
               "Lägg till titel och beskrivning på engelska.", lambda d: bool(d.get("title_en") and d.get("notes_en"))),
+    Indicator("kalmar", "timeliness", 10, "Uppdateras i tid", "Updated on time",
+              "Ange hur ofta datamängden uppdateras, och uppdatera den i tid.",
+              lambda d: changes.of(d).state in (status.CURRENT, status.DUE_SOON, status.NOT_PLANNED)),
     Indicator("kalmar", "goals", 10, "Globala mål", "Global goals",
               "Koppla datamängden till de globala mål den hjälper till att följa upp.",
               lambda d: bool(as_list(d.get("sdg")))),

@@ -7,8 +7,9 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.common import current_language
+from ckanext.kalmar_oppnadata.freshness import status
 from ckanext.kalmar_oppnadata.registers import requested_datasets, specifications, vocabularies
-from ckanext.kalmar_oppnadata.search.indexing import INDEXED_FIELDS, facet_field
+from ckanext.kalmar_oppnadata.search.indexing import FRESHNESS_FIELD, INDEXED_FIELDS, facet_field
 
 
 def label(field: str, value: str, lang: str) -> str:
@@ -28,6 +29,8 @@ def label(field: str, value: str, lang: str) -> str:
 def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
     """``after_dataset_search``: readable display names for the vocabulary facets."""
     facets = search_results.get("search_facets") or {}
+    for item in facets.get(FRESHNESS_FIELD, {}).get("items", []):
+        item["display_name"] = tk._(status.STATES.get(item["name"], item["name"]))
     if not any(facet_field(f) in facets for f in INDEXED_FIELDS):
         return search_results
     lang = current_language()
@@ -42,4 +45,5 @@ def add_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:
     facets_dict[facet_field("sdg")] = tk._("Global goals")
     facets_dict[facet_field("theme")] = tk._("Data themes")
     facets_dict[facet_field("conforms_to")] = tk._("Specifications")
+    facets_dict[FRESHNESS_FIELD] = tk._("Freshness")
     return facets_dict

@@ -12,6 +12,8 @@ from typing import Any
 from shapely.geometry import box, mapping, shape
 
 from ckanext.kalmar_oppnadata.common import as_list
+from ckanext.kalmar_oppnadata.freshness import changes
+from ckanext.kalmar_oppnadata.links import wording as link_wording
 from ckanext.kalmar_oppnadata.registers import specifications
 
 # ckanext-spatial's solr-bbox backend ranks by overlapping *area*, so an extent without area (a point,
@@ -44,6 +46,35 @@ def index_vocabularies(pkg_dict: dict[str, Any]) -> dict[str, Any]:
             values = answered_requests(data)
         if values:
             pkg_dict[facet_field(field)] = values
+    return pkg_dict
+
+
+FRESHNESS_FIELD = "freshness"
+
+
+def index_freshness(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """``before_dataset_index``: the dataset's freshness now (the "Aktualitet" facet), and when it next
+    changes by time alone (``freshness_next_date``, read by freshness/upkeep.py)."""
+    validated = pkg_dict.get("validated_data_dict")
+    data = json.loads(validated) if isinstance(validated, str) else (validated or pkg_dict)
+    freshness = changes.of(data)
+    pkg_dict[FRESHNESS_FIELD] = freshness.state
+    if freshness.last_change:  # the last real change, for the subscribers' digests (digests/changes.py)
+        pkg_dict["kalmar_changed_date"] = freshness.last_change.isoformat() + "Z"
+    if freshness.next_change:
+        pkg_dict["freshness_next_date"] = freshness.next_change.isoformat() + "Z"
+    return pkg_dict
+
+
+BROKEN_LINKS_FIELD = "broken_links"
+
+
+def index_link_checks(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """``before_dataset_index``: how many of the dataset's linked files failed their last check
+    (``broken_links``, 0 when none; for the organization page and the overview)."""
+    validated = pkg_dict.get("validated_data_dict")
+    data = json.loads(validated) if isinstance(validated, str) else (validated or pkg_dict)
+    pkg_dict[BROKEN_LINKS_FIELD] = str(len(link_wording.broken(data)))
     return pkg_dict
 
 

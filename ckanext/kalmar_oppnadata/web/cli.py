@@ -9,8 +9,13 @@ from rdflib import Graph
 import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.catalog import documents, shacl
+from ckanext.kalmar_oppnadata.digests import editors as editor_digests
+from ckanext.kalmar_oppnadata.digests import sending as digest_sending
 from ckanext.kalmar_oppnadata.files import queueing
+from ckanext.kalmar_oppnadata.freshness import upkeep as freshness_upkeep
 from ckanext.kalmar_oppnadata.harvesting import consumers, sources
+from ckanext.kalmar_oppnadata.jobs import queue as jobs_queue
+from ckanext.kalmar_oppnadata.links import sweep as link_sweep
 from ckanext.kalmar_oppnadata.registers import demo, organizations
 
 __all__ = ["kalmar"]
@@ -140,3 +145,20 @@ def queue_pending():
     """
     seen, queued = queueing.queue_pending()
     click.echo(f"{seen} dataset(s) looked at; {queued} job(s) queued.")
+
+
+@kalmar.command()
+def upkeep():
+    """Queue the portal's periodic upkeep for the jobs worker: datasets whose freshness has changed with
+    time are indexed again (the "Aktualitet" facet), subscribers get their daily digests, editors their
+    weekly summaries, and linked files not checked for ckanext.kalmar_oppnadata.link_check_days are
+    checked. The stack runs this every hour; production from cron (docs/operations.md)."""
+    queued = jobs_queue.enqueue_unique(freshness_upkeep.refresh, "kalmar-upkeep-freshness",
+                                       "Re-index the datasets whose freshness changed")
+    queued += jobs_queue.enqueue_unique(digest_sending.send_due, "kalmar-upkeep-digests",
+                                        "Send the subscribers' daily digests")
+    queued += jobs_queue.enqueue_unique(editor_digests.send_weekly, "kalmar-upkeep-editor-digests",
+                                        "Send the editors' weekly summaries")
+    queued += jobs_queue.enqueue_unique(link_sweep.sweep, "kalmar-upkeep-links", "Check the linked files",
+                                        timeout=6 * 3600)
+    click.echo(f"{queued} upkeep job(s) queued.")

@@ -5,9 +5,11 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.kalmar_oppnadata.common import as_list
+from ckanext.kalmar_oppnadata.common import as_list, current_language, local_time
+from ckanext.kalmar_oppnadata.dialog import store as dialog_store
 from ckanext.kalmar_oppnadata.files import api_box, checking, dumps, formats, records
 from ckanext.kalmar_oppnadata.harvesting import classification
+from ckanext.kalmar_oppnadata.links import wording as link_wording
 from ckanext.kalmar_oppnadata.overview import quality
 from ckanext.kalmar_oppnadata.registers import licenses, organizations, requested_datasets, specifications, vocabularies
 from ckanext.kalmar_oppnadata.search.paging import all_datasets
@@ -39,6 +41,11 @@ __all__ = [
     "kalmar_favicon",
     "kalmar_contact",
     "kalmar_organization_description",
+    "kalmar_local_time",
+    "kalmar_link_check",
+    "kalmar_link_problem",
+    "kalmar_broken_links",
+    "kalmar_published_questions",
 ]
 
 # Organization fields shown as facts, in this order; the rest of the schema is form-only.
@@ -210,3 +217,27 @@ def kalmar_contact() -> dict[str, str]:
 
 def kalmar_organization_description(org: dict[str, Any]) -> list[dict[str, str | None]]:
     return identity.organization_description(org or {})
+def kalmar_local_time(moment: Any) -> str:
+    return local_time(moment, current_language()) if moment else ""
+
+
+def kalmar_link_check(resource: dict[str, Any]) -> dict[str, Any] | None:
+    return link_wording.result(resource)
+
+
+def kalmar_link_problem(check: dict[str, Any]) -> str:
+    return link_wording.problem(check)
+
+
+def kalmar_broken_links(org: dict[str, Any]) -> list[dict[str, Any]]:
+    """The organization's datasets with broken links, as the signed-in user may see them (members see their
+    private datasets too), each with its broken resources."""
+    found = tk.get_action("package_search")({"user": tk.g.user}, {
+        "fq": f'owner_org:"{org["id"]}" -broken_links:0', "include_private": True, "rows": 100,
+        "sort": "title_string asc"})
+    return [{"dataset": d, "resources": link_wording.broken(d)} for d in found["results"]]
+
+
+def kalmar_published_questions(dataset: dict[str, Any]) -> list[dict[str, Any]]:
+    """Questions about a public dataset answered and published by its editors (never the asker's address)."""
+    return [] if dataset.get("private") else dialog_store.published(dataset["id"])

@@ -10,13 +10,16 @@ import ckan.plugins.toolkit as tk
 from ckanext.kalmar_oppnadata.catalog import documents
 from ckanext.kalmar_oppnadata.common import current_language
 from ckanext.kalmar_oppnadata.files import dumps
+from ckanext.kalmar_oppnadata.dialog.views import dialog_pages
+from ckanext.kalmar_oppnadata.digests.views import subscription_pages
 from ckanext.kalmar_oppnadata.overview import report
 from ckanext.kalmar_oppnadata.registers import organizations, requested_datasets, specifications, vocabularies
 from ckanext.kalmar_oppnadata.web import health
 from ckanext.kalmar_oppnadata.web.outages import outage_pages
 
 __all__ = ["catalog_pages", "organization_pages", "agenda2030_pages", "specification_pages", "overview_pages",
-           "monitoring", "request_guard", "outage_pages"]
+           "monitoring", "request_guard", "outage_pages", "dialog_pages",
+           "subscription_pages"]
 
 catalog_pages = Blueprint("kalmar_catalog", __name__)
 monitoring = Blueprint("kalmar_monitoring", __name__)
