@@ -9,9 +9,9 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.catalog import documents
 from ckanext.kalmar_oppnadata.common import current_language
-from ckanext.kalmar_oppnadata.files import dumps
 from ckanext.kalmar_oppnadata.dialog.views import dialog_pages
 from ckanext.kalmar_oppnadata.digests.views import subscription_pages
+from ckanext.kalmar_oppnadata.files import dumps
 from ckanext.kalmar_oppnadata.overview import report
 from ckanext.kalmar_oppnadata.registers import organizations, requested_datasets, specifications, vocabularies
 from ckanext.kalmar_oppnadata.web import health
