@@ -11,6 +11,7 @@ from ckanext.kalmar_oppnadata.harvesting import classification
 from ckanext.kalmar_oppnadata.overview import quality
 from ckanext.kalmar_oppnadata.registers import licenses, organizations, requested_datasets, specifications, vocabularies
 from ckanext.kalmar_oppnadata.search.paging import all_datasets
+from ckanext.kalmar_oppnadata.web import dates
 
 __all__ = [
     "kalmar_organization_facts",
@@ -33,6 +34,9 @@ __all__ = [
     "kalmar_sdg_goals",
     "kalmar_source_classification",
     "kalmar_organization",
+    "kalmar_column_rule",
+    "kalmar_specification_template_url",
+    "render_datetime",
 ]
 
 # Organization fields shown as facts, in this order; the rest of the schema is form-only.
@@ -118,7 +122,40 @@ def kalmar_validation_status(resource: dict[str, Any], dataset: dict[str, Any]) 
     report = records.report_of(resource)
     stale = checking.needs_check(resource, spec)
     return {"state": "pending" if stale else report["status"], "report": None if stale else report,
-            "specification_name": spec["name"]}
+            "specification_name": spec["name"], "columns": specifications.columns(spec),
+            "template_url": kalmar_specification_template_url(spec)}
+
+
+def kalmar_specification_template_url(spec: dict[str, Any]) -> str | None:
+    """Where the specification's CSV template is downloaded (None without a Table Schema)."""
+    return tk.url_for("kalmar_specifications.template", slug=spec["slug"]) if spec.get("table_schema") else None
+
+
+def kalmar_column_rule(column: dict[str, Any]) -> str:
+    """A column's type and rules in the UI language: "number, from 55 to 70", "text of the form Q[0-9]+"."""
+    kinds = {"string": tk._("text"), "number": tk._("number with a decimal point"), "integer": tk._("whole number"),
+             "date": tk._("date (YYYY-MM-DD)"), "boolean": tk._("true or false")}
+    parts = [kinds.get(column["type"], column["type"])]
+    if column.get("minimum") is not None or column.get("maximum") is not None:
+        parts.append(tk._("from {minimum} to {maximum}").format(
+            minimum=column.get("minimum", "…") if column.get("minimum") is not None else "…",
+            maximum=column.get("maximum") if column.get("maximum") is not None else "…"))
+    if column.get("pattern"):
+        parts.append(tk._("of the form {pattern}").format(pattern=column["pattern"]))
+    if column.get("enum"):
+        parts.append(tk._("one of {values}").format(values=", ".join(str(v) for v in column["enum"])))
+    return ", ".join(parts)
+
+
+@tk.chained_helper
+def render_datetime(next_helper, datetime_=None, date_format=None, with_hours=False, with_seconds=False):
+    """CKAN's ``render_datetime`` in Swedish form and the portal's time zone ("30 november 2026 kl. 18:36");
+    an explicit ``date_format`` is CKAN's to render."""
+    value = dates.parse(datetime_)
+    if date_format or value is None:
+        return next_helper(datetime_, date_format=date_format, with_hours=with_hours, with_seconds=with_seconds)
+    return dates.local_text(value, tk.h.lang() or "sv", tk.h.get_display_timezone(),
+                            with_hours=with_hours, with_seconds=with_seconds)
 
 
 def kalmar_table_api(resource: dict[str, Any]) -> dict[str, Any] | None:
