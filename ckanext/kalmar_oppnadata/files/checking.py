@@ -261,6 +261,16 @@ def needs_check(resource: dict[str, Any], spec: dict[str, Any] | None) -> bool:
     return not records.same_file(report, resource)
 
 
+def failing_resources(dataset: dict[str, Any]) -> list[dict[str, Any]]:
+    """The dataset's files whose current report says they do not follow its specification (or could not
+    be read); a file waiting for its check is not counted."""
+    spec = specifications.for_dataset(dataset)
+    if spec is None:
+        return []
+    return [r for r in dataset.get("resources", [])
+            if not needs_check(r, spec) and (records.report_of(r) or {}).get("status") in ("invalid", "error")]
+
+
 def queue_checks(dataset: dict[str, Any]) -> int:
     """Queue the checks of the dataset's CSV files whose report is missing or stale; how many were queued."""
     spec = specifications.for_dataset(dataset)

@@ -165,11 +165,7 @@ def kalmar_table_api(resource: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def kalmar_invalid_resources(dataset: dict[str, Any]) -> list[dict[str, Any]]:
-    spec = specifications.for_dataset(dataset)
-    if spec is None:
-        return []
-    return [r for r in dataset.get("resources", [])
-            if not checking.needs_check(r, spec) and (records.report_of(r) or {}).get("status") in ("invalid", "error")]
+    return checking.failing_resources(dataset)
 
 
 def kalmar_requested_dataset_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
