@@ -27,6 +27,7 @@ PAGES = {
     "/agenda2030": "/agenda2030",
     "/agenda2030/<goal>": "/agenda2030/6",
     "/specifikationer": "/specifikationer",
+    "/specifikationer/<slug>/mall.csv": "/specifikationer/badplatser-1.0/mall.csv",
     "/oversikt": "/oversikt",
     "/oversikt.csv": "/oversikt.csv",
 }

@@ -7,6 +7,8 @@ and filters, and axe-core checks the main pages for WCAG problems. Screenshots g
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -406,3 +408,176 @@ def test_the_harvest_form_refuses_an_address_without_scheme_and_shows_organizati
     page.screenshot(path=str(SCREENSHOTS / "harvest-refreshed.png"), full_page=True)
     assert page.locator(".flash-messages .alert").count() == 1, page.locator(".flash-messages").inner_text()
     assert not findings, findings
+# ------------------------------------------------------------------ the specification check and the overview
+BADPLATSER = "https://dataportal.se/specifications/badplatser/1.0"
+# Every kind of problem in one file (Windows-1252): a column name in the wrong case, an unexpected column,
+# an unclosed quote (row 3), too few values (4), a word for a number (5), a latitude outside Sweden (6), a
+# decimal comma (7), an empty required cell (8).
+BROKEN_CSV = ("place_id,Name,latitude,longitude,namn\n"
+              "1,Stensö,56.64,16.33,x\n"
+              '2,"Kalmarsund,56.66,16.36,y\n'
+              "3,Skälby\n"
+              "4,Norr,norr,16.3,z\n"
+              "5,Syd,40.1,16.3,z\n"
+              '6,Komma,"56,6",16.3,z\n'
+              "7,,56.7,16.3,z\n").encode("cp1252")
+SWEDISH_TIME = re.compile(r"kontrollerad \d{1,2} (januari|februari|mars|april|maj|juni|juli|augusti|september|"
+                          r"oktober|november|december) \d{4} kl\. \d{2}:\d{2}\)")
+
+
+def _api(portal, action: str, **data):
+    response = requests.post(f"{portal['url']}/api/3/action/{action}", json=data,
+                             headers={"Authorization": portal["token"]}, timeout=60)
+    assert response.ok, response.text
+    return response.json()["result"]
+
+
+def _run_jobs(portal) -> None:
+    """The background jobs (specification check, DataStore load) on a real worker, until the queue is empty."""
+    _ckan("jobs", "worker", "--burst", env={**os.environ, "CKAN_SITE_URL": portal["url"]})
+
+
+def _page_overflow(page) -> int:
+    """How many pixels the page is wider than the window (0: no horizontal scrolling of the page)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def _serious(page) -> list[tuple[str, str]]:
+    violations = axe_module.Axe().run(page).response["violations"]
+    return [(v["id"], v["help"], [n["target"] for n in v["nodes"][:5]]) for v in violations
+            if v["impact"] in ("serious", "critical")]
+
+
+def _add_file_in_the_form(page, portal, dataset: str, path: Path, name: str) -> None:
+    page.goto(f"{portal['url']}/dataset/{dataset}/resource/new")
+    page.set_input_files("input[type=file]", str(path))
+    page.fill("#field-name", name)
+    with page.expect_navigation():
+        page.click("button[name=save][value=go-dataset-complete]")
+    assert "/resource/new" not in page.url, page.locator(".error-block, .error-explanation").all_inner_texts()
+
+
+def test_specification_report_in_one_pass_and_template_download(page, browser_portal, tmp_path):
+    """An editor uploads a file with many problems: one report lists them all, with the expected columns; the
+    template downloaded from the report passes the check."""
+    portal = browser_portal
+    _api(portal, "package_create", name="webbtest-trasig", title="Webbtest: badplatser med fel", notes="Test.",
+         owner_org="kalmar-kommun", conforms_to=[BADPLATSER], contact_email="fritid@example.org", private=True)
+    log_in(page, portal, *EDITOR)
+    broken = tmp_path / "badplatser.csv"
+    broken.write_bytes(BROKEN_CSV)
+    _add_file_in_the_form(page, portal, "webbtest-trasig", broken, "Badplatser med fel")
+    _run_jobs(portal)
+    resource_id = _api(portal, "package_show", id="webbtest-trasig")["resources"][0]["id"]
+    page.goto(f"{portal['url']}/dataset/webbtest-trasig/resource/{resource_id}")
+    section = page.locator("section.kalmar-validation")
+    text = " ".join(section.inner_text().split())
+    assert "8 fel mot Badplatser 1.0." in text
+    assert "7 rader under rubrikraden kontrollerades; 6 av dem har fel." in text
+    listed = section.locator(".kalmar-validation-errors li").all_inner_texts()
+    assert len(listed) == 8
+    for expected in ("Filen är inte kodad som UTF-8", "Kolumnen Name ska heta name",
+                     'Rad 3: ett citattecken (") stängs aldrig', "Rad 4 har 2 värden men rubrikraden har 5.",
+                     "Rad 5: ”norr” i kolumnen latitude är inte ett tal.",
+                     "Rad 6: ”40.1” i kolumnen latitude ligger utanför 55–70.",
+                     "Rad 7: ”56,6” i kolumnen latitude har decimalkomma",
+                     "Rad 8: kolumnen name får inte vara tom."):
+        assert sum(item.startswith(expected) for item in listed) == 1, (expected, listed)
+    assert "Kolumnen namn ingår inte i specifikationen." in text
+    assert SWEDISH_TIME.search(text), text
+    assert "Obligatoriska kolumner: place_id, name, latitude, longitude" in text
+    page.screenshot(path=str(SCREENSHOTS / "specification-report-1280.png"), full_page=True)
+    assert not _serious(page), _serious(page)
+    page.set_viewport_size({"width": 390, "height": 900})
+    # The report fits a phone (the rest of the resource page is issue 22's data-pages item).
+    assert section.evaluate("e => e.getBoundingClientRect().right <= window.innerWidth"
+                            " && e.scrollWidth <= e.clientWidth")
+    page.screenshot(path=str(SCREENSHOTS / "specification-report-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    section.locator("details.kalmar-columns summary").click()
+    columns = section.locator("details.kalmar-columns table")
+    assert columns.is_visible() and columns.locator("tbody tr").count() == 42
+    assert "SE0A21484000000552" in columns.inner_text()
+    with page.expect_download() as download:
+        section.locator("a.kalmar-template-link").click()
+    assert download.value.suggested_filename == "badplatser-1.0-mall.csv"
+    template = tmp_path / "mall.csv"
+    download.value.save_as(str(template))
+    header, example = list(csv.reader(io.StringIO(template.read_bytes().decode("utf-8"))))
+    assert len(header) == len(example) == 42 and header[:4] == ["place_id", "name", "latitude", "longitude"]
+
+    _add_file_in_the_form(page, portal, "webbtest-trasig", template, "Mallen")
+    _run_jobs(portal)
+    template_id = next(r["id"] for r in _api(portal, "package_show", id="webbtest-trasig")["resources"]
+                       if r["name"] == "Mallen")
+    page.goto(f"{portal['url']}/dataset/webbtest-trasig/resource/{template_id}")
+    passed = " ".join(page.locator("section.kalmar-validation").inner_text().split())
+    assert "Godkänd Filen följer Badplatser 1.0." in passed
+
+
+def test_specifications_page_shows_columns_and_templates(page, browser_portal):
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{browser_portal['url']}/specifikationer")
+        first = page.locator(".kalmar-specification").first
+        first.locator("details.kalmar-columns summary").click()
+        assert first.locator("details.kalmar-columns tbody tr").count() == 42
+        links = page.locator("a.kalmar-template-link")
+        assert links.count() == 3 and links.first.get_attribute("href") == "/specifikationer/badplatser-1.0/mall.csv"
+        assert _page_overflow(page) <= 0, width
+        page.screenshot(path=str(SCREENSHOTS / f"specifications-{width}.png"), full_page=True)
+        assert not _serious(page), _serious(page)
+
+
+def test_overview_on_every_screen(page, browser_portal):
+    """All organizations at 1280 px, usable at 390 px, 28 numbered requests, a failing file shown as
+    "finns, med fel", and next steps for each organization."""
+    portal = browser_portal
+    _api(portal, "package_create", name="webbtest-torsas", title="Webbtest: badplatser i Torsås", notes="Test.",
+         owner_org="torsas-kommun", conforms_to=[BADPLATSER], contact_email="fritid@example.org",
+         classification_confirmed=True, private=True)
+    no_coordinates = b"place_id,name\n1,Bad utan koordinater\n"
+    created = requests.post(f"{portal['url']}/api/3/action/resource_create", headers={"Authorization": portal["token"]},
+                            data={"package_id": "webbtest-torsas", "name": "Badplatser"},
+                            files={"upload": ("badplatser.csv", no_coordinates)}, timeout=60)
+    assert created.ok, created.text
+    _api(portal, "package_patch", id="webbtest-torsas", private=False)
+    _run_jobs(portal)
+    assert _api(portal, "resource_show", id=created.json()["result"]["id"])["validation_report"]["status"] == "invalid"
+
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{portal['url']}/oversikt")
+        assert _page_overflow(page) <= 0, f"the page scrolls sideways at {width} px"
+        matrix = page.locator(".kalmar-scroll").first
+        organizations = page.locator(".kalmar-coverage thead th.kalmar-org-col")
+        assert organizations.count() == 14  # 13 organizations and the publishers' count
+        if width == 1280:
+            assert matrix.evaluate("e => e.scrollWidth <= e.clientWidth"), "the matrix needs scrolling at 1280 px"
+            boxes = [organizations.nth(i).bounding_box() for i in range(14)]
+            assert all(box["x"] + box["width"] <= 1280 for box in boxes)
+        else:
+            # The matrix scrolls inside its own box, reachable by keyboard, with the requests kept in view.
+            assert matrix.evaluate("e => e.scrollWidth > e.clientWidth") and matrix.get_attribute("tabindex") == "0"
+            matrix.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+            row_header = page.locator(".kalmar-coverage tbody th[scope=row]").first.bounding_box()
+            assert abs(row_header["x"] - matrix.bounding_box()["x"]) < 2
+            last = organizations.nth(13).bounding_box()
+            assert last["x"] + last["width"] <= width
+            matrix.evaluate("e => { e.scrollLeft = 0; }")
+        page.screenshot(path=str(SCREENSHOTS / f"overview-{width}.png"), full_page=True)
+        assert not _serious(page), (width, _serious(page))
+
+    numbered = page.locator(".kalmar-coverage tbody th[scope=row]").all_inner_texts()
+    assert [n.split(".", 1)[0] for n in numbered] == [str(n) for n in range(1, 29)]
+    bathing = page.locator(".kalmar-coverage tbody tr", has_text="7. Badplatser")
+    flagged = bathing.locator("td.kalmar-errors")
+    assert flagged.count() == 1
+    assert "Torsås kommun: Webbtest: badplatser i Torsås finns, med fel" in flagged.text_content()
+    assert flagged.locator(".kalmar-mark-errors").is_visible()
+    assert "finns, med fel: filen följer inte sin specifikation" in page.locator(".kalmar-legend").inner_text()
+    torsas = " ".join(page.locator(".kalmar-next-step", has_text="Torsås kommun").inner_text().split())
+    assert "Rätta filen: Webbtest: badplatser i Torsås (7. Badplatser: finns, med fel)" in torsas
+    assert "Mest efterfrågat, inte publicerat än: 1. Företagsetableringar" in torsas
+    assert page.locator(".kalmar-next-step").count() == 13

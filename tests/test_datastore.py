@@ -375,3 +375,28 @@ def test_a_job_whose_resource_is_gone_does_nothing(app, api, kalmar_token):
     search(api, resource_id=gone, status=404)
 
 
+
+
+def test_a_broken_file_loads_its_readable_rows_and_names_the_others(app, api, cli, kalmar_token):
+    """An unclosed quote and a row with too many values: those rows are named and left out, never merged
+    into another row's value; the rows around them are in the table."""
+    ds = dataset(api, kalmar_token, "trasig")
+    broken = ('namn;ort;antal\n'
+              'Stensö;Kalmar;3\n'
+              '"Kalmarsund;Kalmar;4\n'
+              'Skälby;Kalmar;5\n'
+              'Udden;Nybro;6;extra\n'
+              'Byxelkrok;Borgholm;7\n').encode()
+    resource = upload(app, kalmar_token, ds["id"], broken, filename="trasig.csv")
+    run_worker(cli)
+    result = search(api, resource_id=resource["id"], sort="antal")["result"]
+    assert [(r["namn"], r["antal"]) for r in result["records"]] == [("Stensö", 3), ("Skälby", 5), ("Byxelkrok", 7)]
+    status = load_status(api, kalmar_token, resource["id"])
+    assert status["status"] == "complete" and status["rows"] == 3
+    assert status["unreadable_rows"] == [{"row": 3, "reason": "quote"}, {"row": 5, "reason": "cells"}]
+    message = ("2 rader kunde inte läsas och finns inte i API:t: rad 3 (ett citattecken stängs aldrig eller "
+               "följs av text), rad 5 (fler värden än rubrikraden har kolumner).")
+    assert status["message"] == message
+    body = app.get(f"/dataset/trasig/resource/{resource['id']}").body
+    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+    assert "Rader utelämnade " + message in page

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import copy
 import csv
+import html
 import io
+import re
 
 import pytest
 
-from .examples import BADPLATSER, FULL, FULL_RESOURCE
+from .examples import BADPLATSER, FULL, FULL_RESOURCE, GOOD
+from .helpers import report, run_worker, upload
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 INVOICES = "https://lankadedata.se/spec/leverantorsreskontra/1.1"
@@ -75,6 +78,66 @@ class TestCoverage:
         error = api("package_create", token=seeded["token"], status=409, name="fel", title="Fel", notes="x",
                     owner_org="kalmar-kommun", answers=["finns-inte"])["error"]
         assert "answers" in error
+
+
+def page_text(app, path):
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", app.get(path).body, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+@pytest.mark.usefixtures("clean_queues", "with_test_worker")
+class TestFailingFilesAndNextSteps:
+    @pytest.fixture
+    def checked(self, app, api, cli, seeded):
+        """Borgholm's bathing sites file fails Badplatser 1.0 (no coordinates); Kalmar's passes."""
+        kalmar = upload(app, seeded["token"], "bad-kalmar", GOOD.encode())
+        borgholm = upload(app, seeded["token"], "bad-borgholm", b"place_id,name\n1,Byxelkrok\n")
+        run_worker(cli)
+        assert report(api, seeded["token"], kalmar["id"])["status"] == "valid"
+        assert report(api, seeded["token"], borgholm["id"])["status"] == "invalid"
+        return seeded
+
+    def test_a_failing_file_is_published_with_errors_not_an_answer(self, app, api, checked):
+        result = api("overview_show")["result"]
+        bathing = next(r for r in result["requested"] if r["id"] == "badplatser")
+        assert bathing["states"] == {"kalmar-kommun": "answers", "borgholms-kommun": "errors", "nybro-kommun": "none"}
+        assert (bathing["publishers"], bathing["with_errors"]) == (1, 1)
+        orgs = {o["name"]: o for o in result["organizations"]}
+        borgholm = orgs["borgholms-kommun"]
+        assert (borgholm["requested_answered"], borgholm["requested_with_errors"]) == (0, 1)
+        text = page_text(app, "/oversikt")
+        assert "Borgholms kommun: Badplatser Borgholm finns, med fel" in text
+        assert "finns, med fel: filen följer inte sin specifikation" in text  # the legend
+        rows = list(csv.reader(io.StringIO(app.get("/oversikt.csv").body)))
+        header = rows[0]
+        bad = next(r for r in rows if r[1] == "Badplatser")
+        assert bad[header.index("Borgholms kommun")] == "0" and bad[-1] == "1"
+        assert rows[-2][1] == "Finns, med fel" and rows[-2][header.index("Borgholms kommun")] == "1"
+
+    def test_all_28_requests_are_numbered(self, app, api, checked):
+        result = api("overview_show")["result"]
+        assert [r["number"] for r in result["requested"]] == list(range(1, 29))
+        assert [r["rank"] for r in result["requested"][:10]] == list(range(1, 11))
+        text = page_text(app, "/oversikt")
+        for number, request in enumerate(result["requested"], start=1):
+            assert f"{number}. {request['name']}" in text
+
+    def test_each_organization_gets_its_next_steps(self, app, api, checked):
+        steps = {o["name"]: o["next_steps"] for o in api("overview_show")["result"]["organizations"]}
+        assert [r["number"] for r in steps["kalmar-kommun"]["requested"]] == [1, 2, 3]
+        assert [f["id"] for f in steps["borgholms-kommun"]["fix"]] == ["badplatser"]
+        assert [d["name"] for d in steps["borgholms-kommun"]["fix"][0]["datasets"]] == ["bad-borgholm"]
+        improve = steps["kalmar-kommun"]["improve"]
+        assert len(improve) == 2 and [d["quality"] for d in improve] == sorted(d["quality"] for d in improve)
+        assert all(d["advice"] and d["advice"][0]["advice"] for d in improve)
+        assert steps["nybro-kommun"] == {"requested": steps["nybro-kommun"]["requested"], "fix": [], "improve": []}
+        text = page_text(app, "/oversikt")
+        assert "Nästa steg för varje organisation" in text
+        assert "Rätta filen: Badplatser Borgholm (7. Badplatser: finns, med fel)" in text
+        assert "Mest efterfrågat, inte publicerat än: 1. Företagsetableringar, 2. Vattenförbrukning, " \
+               "3. Befolkningsprognoser" in text
+        first = improve[0]
+        assert f"Förbättra {first['title']} ({first['quality']} %): {first['advice'][0]['advice']}" in text
 
 
 class TestQuality:

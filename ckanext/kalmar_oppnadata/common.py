@@ -4,13 +4,13 @@
 - ``site_context``: the context in which the portal itself acts (jobs, harvesting, set-up): the site user;
 - ``recorded``: what a background job recorded on a resource (a JSON object stored as text);
 - ``portal_gettext`` and ``current_language``: text in the portal's language where there is no request;
-- ``local_day`` and ``local_time``: a stored UTC moment as people in Sweden read it (Europe/Stockholm).
+- ``local_day``: the day of a stored UTC moment as people in Sweden read it, for text made outside a page.
 """
 from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -82,24 +82,9 @@ def portal_gettext(message: str) -> str:
     return translations.gettext(message)
 
 
-def _local(moment: datetime | str) -> datetime:
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
-    if moment.tzinfo is None:  # CKAN and the extension store UTC without a zone
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(LOCAL_TIME)
-
-
 def local_day(moment: datetime | str, lang: str) -> str:
-    """``3 mars 2026`` (``3 March 2026``): the day in Swedish local time."""
-    from babel.dates import format_date
+    """``3 mars 2026`` (``3 March 2026``): the day in Swedish local time, written as web/dates.py writes
+    every date of the portal."""
+    from ckanext.kalmar_oppnadata.web import dates
 
-    return format_date(_local(moment).date(), format="d MMMM y", locale=lang)
-
-
-def local_time(moment: datetime | str, lang: str) -> str:
-    """``30 november 2026 kl. 18:36`` (``30 November 2026, 18:36``): the moment in Swedish local time."""
-    from babel.dates import format_datetime
-
-    pattern = "d MMMM y 'kl.' HH:mm" if lang == "sv" else "d MMMM y, HH:mm"
-    return format_datetime(_local(moment), format=pattern, locale=lang, tzinfo=LOCAL_TIME)
+    return dates.local_text(dates.parse(moment), lang, LOCAL_TIME)

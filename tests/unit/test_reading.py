@@ -81,3 +81,37 @@ def test_points_from_csv_text():
     assert [f["geometry"]["coordinates"] for f in collection["features"]] == [[16.3, 56.6]]
     assert collection["skipped"] == 2
     assert map_view.points(reading.read(b"namn,x\nA,1\n", "csv"))["columns_found"] is False
+
+
+def _split(text, separator=","):
+    return [(r.line, r.cells, r.problem) for r in reading.split_records(text, separator)]
+
+
+def test_records_know_the_line_they_start_on_and_keep_quoted_line_breaks():
+    text = 'id,notes\r\n1,"two\r\nlines"\r\n\r\n2,"a ""quoted"" word"\r\n'
+    assert _split(text) == [(1, ["id", "notes"], None), (2, ["1", "two\nlines"], None),
+                            (5, ["2", 'a "quoted" word'], None)]
+
+
+def test_an_unclosed_quote_costs_its_row_only_and_is_named():
+    text = 'id,name,lat\n1,"Badet,57.1\n2,Strand,57.2\n3,Udden,57.3\n'
+    assert _split(text) == [(1, ["id", "name", "lat"], None), (2, [], "quote"),
+                            (3, ["2", "Strand", "57.2"], None), (4, ["3", "Udden", "57.3"], None)]
+
+
+def test_a_quote_closed_lines_later_is_not_merged_into_one_value():
+    # The quote of line 2 closes only at the first quote of line 4: one value of three lines, and the
+    # record has another width than the header, so it is a broken quote and lines 3 and 4 are read anew.
+    text = 'id,name,lat\n1,"Badet,57.1\n2,Strand,57.2\n3,"Udden",57.3\n'
+    assert _split(text) == [(1, ["id", "name", "lat"], None), (2, [], "quote"),
+                            (3, ["2", "Strand", "57.2"], None), (4, ["3", "Udden", "57.3"], None)]
+
+
+def test_text_after_a_closing_quote_is_a_broken_quote():
+    assert _split('id,name\n1,"Bad"et\n2,Ok\n') == [(1, ["id", "name"], None), (2, [], "quote"), (3, ["2", "Ok"], None)]
+
+
+def test_read_csv_leaves_broken_rows_out_and_says_where_they_were():
+    table = reading.read(b'id;name\n1;"Badet\n2;Strand\n\n3;Udden\n', "csv")
+    assert table.rows == [["2", "Strand"], ["3", "Udden"]]
+    assert table.lines == [3, 5] and table.broken == [2]

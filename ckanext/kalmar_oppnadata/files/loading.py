@@ -3,7 +3,9 @@
 After a resource is created or its file changes, the job replaces the resource's DataStore table with
 the file's rows (types from ``types``), creates the default views (the data preview), and records the
 outcome on the resource as ``datastore_load``: ``loading`` while it runs, then ``complete`` (rows,
-columns) or ``error`` (a message in Swedish and English). Only the extension's jobs write that field.
+columns) or ``error`` (a message in Swedish and English). A row that cannot be read (a broken quote, more
+values than the header) is left out of the table and named in ``unreadable_rows`` with a message, never
+merged into another row's value. Only the extension's jobs write that field.
 A load that fails leaves no partial table, and a reload that fails keeps the previous table answering
 (``staging``); the status then says so (``kept``). A job that died (worker killed, timeout) stops its
 heartbeat (``jobs.heartbeat``) and is shown as interrupted, and ``ckan kalmar queue-pending`` queues it again.
@@ -125,6 +127,45 @@ def load_resource(resource_id: str) -> None:
     log.info("loaded resource %s into the DataStore: %s", resource_id, status["status"])
 
 
+# Why a row of a file could not be read into the table (Swedish, English).
+UNREADABLE = {"quote": ("ett citattecken stängs aldrig eller följs av text",
+                        "a quote is never closed or is followed by text"),
+              "cells": ("fler värden än rubrikraden har kolumner", "more values than the header has columns")}
+LISTED = 20
+
+
+def readable_rows(table: reading.Table) -> tuple[list[list[str]], list[dict[str, Any]]]:
+    """The rows that can go into the table, and those that cannot (their file line and why): a record with
+    a broken quote (``reading.split_records``), or a row with more values than the header has columns
+    (which of them belong to which column cannot be known). Short rows are kept: the missing values at
+    the end are empty."""
+    width = len(table.header)
+    unreadable = [{"row": line, "reason": "quote"} for line in table.broken]
+    rows = []
+    for position, row in enumerate(table.rows):
+        line = table.lines[position] if table.lines else position + 2
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            unreadable.append({"row": line, "reason": "cells"})
+        else:
+            rows.append(row)
+    return rows, sorted(unreadable, key=lambda u: u["row"])
+
+
+def unreadable_message(unreadable: list[dict[str, Any]]) -> dict[str, str]:
+    """What the resource page says about the rows that are not in the table, in Swedish and English."""
+    listed = unreadable[:LISTED]
+    sv = ", ".join(f"rad {u['row']} ({UNREADABLE[u['reason']][0]})" for u in listed)
+    en = ", ".join(f"row {u['row']} ({UNREADABLE[u['reason']][1]})" for u in listed)
+    if len(unreadable) > LISTED:
+        sv += f" och {len(unreadable) - LISTED} till"
+        en += f" and {len(unreadable) - LISTED} more"
+    if len(unreadable) == 1:
+        return {"message": f"En rad kunde inte läsas och finns inte i API:t: {sv}.",
+                "message_en": f"One row could not be read and is not in the API: {en}."}
+    return {"message": f"{len(unreadable)} rader kunde inte läsas och finns inte i API:t: {sv}.",
+            "message_en": f"{len(unreadable)} rows could not be read and are not in the API: {en}."}
+
+
 def _load(context: dict[str, Any], resource: dict[str, Any], file_type: str, beat: str) -> dict[str, Any]:
     resource_id = resource["id"]
     previous = _previous(status_of(resource))
@@ -137,10 +178,13 @@ def _load(context: dict[str, Any], resource: dict[str, Any], file_type: str, bea
             raise reading.TableError(f"Filen är större än {limits.LOAD // limits.MB} MB och läses inte in.",
                                      f"The file is larger than {limits.LOAD // limits.MB} MB and is not loaded.")
         table = reading.read(raw, file_type)
-        fields = types.infer(table.header, table.rows)
-        staging.replace(context, resource_id, fields, types.records(fields, table.rows))
-        status = {"status": "complete", "rows": len(table.rows), "columns": len(fields),
+        rows, unreadable = readable_rows(table)
+        fields = types.infer(table.header, rows)
+        staging.replace(context, resource_id, fields, types.records(fields, rows))
+        status = {"status": "complete", "rows": len(rows), "columns": len(fields),
                   "fields": fields, "encoding": table.encoding, "delimiter": table.delimiter}
+        if unreadable:
+            status.update(unreadable_rows=unreadable, **unreadable_message(unreadable))
     except (reading.Unreadable, reading.TableError) as error:
         status = {"status": "error", "message": error.sv, "message_en": error.en}
     except Exception as error:  # a refusal of the database, say: recorded, never a stuck status

@@ -1,14 +1,22 @@
 """Reading a resource's file: its bytes (an upload, or a link through ``fetch``), and a table file's bytes
 → a header and rows of text. The one CSV reader of the portal: the specification check, the DataStore load
 and the map preview all decode and split with it. Raises ``TableError`` / ``Unreadable`` with a message
-for people."""
+for people.
+
+CSV records are split by ``split_records`` (RFC 4180 quoting) so that a broken quote is found and named
+rather than silently merging lines: a quoted value that is never closed, text right after a closing quote,
+or a quoted value running over several lines into a record of the wrong width. Such a record is set aside
+(``Record.problem == "quote"``) and reading goes on from the next line of the file, so one stray quote costs
+one row, not the rest of the file. Each record knows the file line it starts on (the header is line 1 when
+the file has no blank lines before it), which is the row number people see in reports.
+"""
 from __future__ import annotations
 
-import csv
+import bisect
 import datetime
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -35,6 +43,15 @@ class Table:
     rows: list[list[str]]
     encoding: str | None = None
     delimiter: str | None = None
+    lines: list[int] = field(default_factory=list)  # the file line each row starts on (CSV)
+    broken: list[int] = field(default_factory=list)  # lines of records with a broken quote, not in ``rows``
+
+
+@dataclass
+class Record:
+    cells: list[str]
+    line: int  # the file line the record starts on, from 1
+    problem: str | None = None  # "quote": a broken quote, the record could not be read (``cells`` empty)
 
 
 def read(raw: bytes, file_format: str) -> Table:
@@ -65,17 +82,95 @@ def delimiter(header_line: str) -> str | None:
     return best if counts[best] else None
 
 
+def _unquoted_end(text: str, start: int, separator: str) -> int:
+    """Where an unquoted value (or the rest of a value after its closing quote) ends."""
+    ends = [i for i in (text.find(separator, start), text.find("\n", start)) if i != -1]
+    return min(ends) if ends else len(text)
+
+
+def _one_record(text: str, pos: int, separator: str) -> tuple[list[str], int, bool]:
+    """The cells of the record starting at ``pos``, where the next one starts, and whether a quote in it is
+    broken (never closed, or followed by text before the next separator)."""
+    cells: list[str] = []
+    broken = False
+    end = len(text)
+    while True:
+        parts: list[str] = []
+        if pos < end and text[pos] == '"':
+            pos += 1
+            while True:
+                close = text.find('"', pos)
+                if close == -1:  # never closed: the rest of the file would be one value
+                    return cells + ["".join(parts) + text[pos:]], end, True
+                parts.append(text[pos:close])
+                if text.startswith('"', close + 1):  # "" is a quote inside the value
+                    parts.append('"')
+                    pos = close + 2
+                    continue
+                pos = close + 1
+                break
+            if pos < end and text[pos] not in (separator, "\n"):
+                broken = True
+                stop = _unquoted_end(text, pos, separator)
+                parts.append(text[pos:stop])
+                pos = stop
+        else:
+            stop = _unquoted_end(text, pos, separator)
+            parts.append(text[pos:stop])
+            pos = stop
+        cells.append("".join(parts))
+        if pos >= end:
+            return cells, end, broken
+        if text[pos] == "\n":
+            return cells, pos + 1, broken
+        pos += 1  # the separator: another cell follows
+
+
+def split_records(text: str, separator: str) -> list[Record]:
+    """The file's non-blank records, each with the line it starts on; a record whose quote is broken is
+    kept as ``Record(problem="quote")`` without cells, and reading goes on from the line after its start.
+
+    The first record read is the header; a later record that runs over several lines (a quoted value with
+    line breaks) and then has another number of values than the header is taken to be a broken quote too.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    line_starts = [0]
+    newline = text.find("\n")
+    while newline != -1:
+        line_starts.append(newline + 1)
+        newline = text.find("\n", newline + 1)
+    records: list[Record] = []
+    width: int | None = None
+    pos = 0
+    while pos < len(text):
+        line = bisect.bisect_right(line_starts, pos)
+        next_line = line_starts[line] if line < len(line_starts) else len(text)
+        cells, after, broken = _one_record(text, pos, separator)
+        if not broken and width is not None and after > next_line and len(cells) != width:
+            broken = True  # a quote that closed only lines later, taking them into one value
+        if broken:
+            records.append(Record(cells=[], line=line, problem="quote"))
+            pos = next_line
+            continue
+        if any(cell.strip() for cell in cells):
+            records.append(Record(cells=cells, line=line))
+            if width is None:
+                width = len(cells)
+        pos = after
+    return records
+
+
 def _read_csv(raw: bytes) -> Table:
     text, encoding = decode(raw)
     separator = delimiter(text.split("\n", 1)[0]) or ","
-    try:
-        rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-                if any(cell.strip() for cell in row)]
-    except csv.Error as error:
-        raise TableError(f"Filen kunde inte läsas som CSV: {error}.", f"The file could not be read as CSV: {error}.")
-    if not rows:
+    records = split_records(text, separator)
+    readable = [r for r in records if r.problem is None]
+    if not readable:
         raise TableError("Filen är tom.", "The file is empty.")
-    return Table(header=[h.strip() for h in rows[0]], rows=rows[1:], encoding=encoding, delimiter=separator)
+    header, rows = readable[0], readable[1:]
+    return Table(header=[h.strip() for h in header.cells], rows=[r.cells for r in rows], encoding=encoding,
+                 delimiter=separator, lines=[r.line for r in rows],
+                 broken=[r.line for r in records if r.problem])
 
 
 def _cell_text(value: object) -> str:

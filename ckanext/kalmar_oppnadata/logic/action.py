@@ -76,12 +76,13 @@ def specification_list(context: dict[str, Any], data_dict: dict[str, Any]) -> li
 
 @tk.side_effect_free
 def specification_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
-    """One specification of the register, by ``uri``."""
+    """One specification of the register, by ``uri``, with the columns of its Table Schema (name, required,
+    type, rules, example and where the example comes from)."""
     tk.check_access("specification_show", context, data_dict)
     spec = specifications.get(schema.validate(data_dict, schema.by_uri(), context)["uri"])
     if spec is None:
         raise tk.ObjectNotFound(tk._("No specification with that URI in the register"))
-    return dict(spec)
+    return {**spec, "columns": specifications.columns(spec)}
 
 
 @tk.side_effect_free

@@ -1,6 +1,12 @@
 """The region's overview: which organization publishes what the study found in demand, and how good the
 metadata is. One pass over the datasets the caller may see (``package_search`` with their permissions:
 visitors see public datasets only), so private datasets count only for those allowed to see them.
+
+The 28 requested datasets are numbered 1–28 in the study's order (``number``; the study ranked and scored
+only the first ten, ``rank`` and ``score``). A dataset answering a request whose file does not follow its
+specification (``checking.failing_resources``) is shown as "finns, med fel" (``state: errors``) and does not
+count as answering. Each organization gets a short list of next steps: the most requested datasets it does
+not publish yet, the files to correct, and its datasets with the lowest quality with what to improve first.
 """
 from __future__ import annotations
 
@@ -9,10 +15,16 @@ import io
 from collections import Counter, defaultdict
 from typing import Any, Iterator
 
+from ckanext.kalmar_oppnadata.files import checking
 from ckanext.kalmar_oppnadata.overview import quality
 from ckanext.kalmar_oppnadata.registers import organizations, requested_datasets
 from ckanext.kalmar_oppnadata.search.indexing import answered_requests
 from ckanext.kalmar_oppnadata.search.paging import all_datasets
+
+NEXT_REQUESTED = 3  # requested datasets named as next steps per organization
+NEXT_IMPROVE = 3  # datasets with the lowest quality named per organization
+NEXT_ADVICE = 2  # pieces of advice per dataset (the indicators worth most points first)
+ANSWERS, ERRORS, NONE = "answers", "errors", "none"
 
 
 def visible_datasets(context: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -21,6 +33,30 @@ def visible_datasets(context: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def _organizations() -> list[dict[str, Any]]:
     return [{"name": o["name"], "title": o["title"]} for o in organizations.all_organizations()]
+
+
+def _advice(score: dict[str, Any]) -> list[dict[str, Any]]:
+    missing = sorted((i for i in score["indicators"] if not i["met"]), key=lambda i: -i["max"])
+    return [{"indicator": i["indicator"], "advice": i["advice"], "points": i["max"]} for i in missing[:NEXT_ADVICE]]
+
+
+def _state(found: list[dict[str, Any]]) -> str:
+    if not found:
+        return NONE
+    return ANSWERS if any(not d["errors"] for d in found) else ERRORS
+
+
+def _next_steps(org: dict[str, Any], requested: list[dict[str, Any]],
+                datasets: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    missing = [{"id": r["id"], "number": r["number"], "name": r["name"], "name_en": r["name_en"]}
+               for r in requested if r["states"][org["name"]] == NONE][:NEXT_REQUESTED]
+    fix = [{"id": r["id"], "number": r["number"], "name": r["name"], "name_en": r["name_en"],
+            "datasets": [d for d in r["organizations"][org["name"]] if d["errors"]]}
+           for r in requested if r["states"][org["name"]] == ERRORS]
+    own = sorted((d for d in datasets if d["organization"] == org["name"] and d["advice"]),
+                 key=lambda d: (d["quality"], d["title"]))[:NEXT_IMPROVE]
+    improve = [{"name": d["name"], "title": d["title"], "quality": d["quality"], "advice": d["advice"]} for d in own]
+    return {"requested": missing, "fix": fix, "improve": improve}
 
 
 def overview(context: dict[str, Any]) -> dict[str, Any]:
@@ -35,17 +71,22 @@ def overview(context: dict[str, Any]) -> dict[str, Any]:
         s = quality.score(d)
         scores[org].append(s["percent"])
         per_year[(org, d["metadata_created"][:4])] += 1
+        errors = bool(checking.failing_resources(d))
         entry = {"name": d["name"], "title": d["title"], "organization": org, "private": d.get("private", False),
-                 "quality": s["percent"], "rating": s["rating_sv"]}
+                 "quality": s["percent"], "rating": s["rating_sv"], "errors": errors, "advice": _advice(s)}
         datasets.append(entry)
         for requested in answered_requests(d):
-            cells[(requested, org)].append({"name": d["name"], "title": d["title"], "private": entry["private"]})
+            cells[(requested, org)].append({"name": d["name"], "title": d["title"], "private": entry["private"],
+                                            "errors": errors})
 
     requested = []
-    for r in requested_datasets.requested_datasets():
+    for number, r in enumerate(requested_datasets.requested_datasets(), start=1):
         row = {k: r.get(k) for k in ("id", "name", "name_en", "rank", "score", "goals")}
+        row["number"] = number
         row["organizations"] = {o["name"]: cells.get((r["id"], o["name"]), []) for o in orgs}
-        row["publishers"] = sum(1 for v in row["organizations"].values() if v)
+        row["states"] = {name: _state(found) for name, found in row["organizations"].items()}
+        row["publishers"] = sum(1 for state in row["states"].values() if state == ANSWERS)
+        row["with_errors"] = sum(1 for state in row["states"].values() if state == ERRORS)
         requested.append(row)
     years = sorted({year for (_, year) in per_year})
     organizations = []
@@ -54,9 +95,11 @@ def overview(context: dict[str, Any]) -> dict[str, Any]:
         organizations.append({
             **o,
             "datasets": len(own),
-            "requested_answered": sum(1 for r in requested if r["organizations"][o["name"]]),
+            "requested_answered": sum(1 for r in requested if r["states"][o["name"]] == ANSWERS),
+            "requested_with_errors": sum(1 for r in requested if r["states"][o["name"]] == ERRORS),
             "quality": round(sum(own) / len(own)) if own else None,
             "per_year": {y: per_year.get((o["name"], y), 0) for y in years},
+            "next_steps": _next_steps(o, requested, datasets),
         })
     ranking = sorted((o for o in organizations if o["quality"] is not None), key=lambda o: (-o["quality"], o["title"]))
     return {"requested": requested, "organizations": organizations, "years": years,
@@ -67,14 +110,20 @@ def overview(context: dict[str, Any]) -> dict[str, Any]:
 
 
 def as_csv(result: dict[str, Any]) -> str:
-    """The coverage matrix: one row per requested dataset, one column per organization (dataset count)."""
+    """The coverage matrix: one row per requested dataset (numbered 1–28; the study's rank and score for
+    the first ten), one column per organization: how many of its datasets answer it with files that pass
+    their specification. The row "Finns, med fel" counts the requests an organization answers only with
+    failing files."""
     out = io.StringIO()
     writer = csv.writer(out)
     orgs = result["organizations"]
-    writer.writerow(["rank", "requested_dataset", "score", *[o["title"] for o in orgs], "publishers"])
+    writer.writerow(["number", "requested_dataset", "rank", "score", *[o["title"] for o in orgs], "publishers"])
     for r in result["requested"]:
-        writer.writerow([r["rank"] or "", r["name"], r["score"] or "",
-                         *[len(r["organizations"][o["name"]]) for o in orgs], r["publishers"]])
-    writer.writerow(["", "Totalt", "", *[o["requested_answered"] for o in orgs],
+        writer.writerow([r["number"], r["name"], r["rank"] or "", r["score"] or "",
+                         *[sum(1 for d in r["organizations"][o["name"]] if not d["errors"]) for o in orgs],
+                         r["publishers"]])
+    writer.writerow(["", "Finns, med fel", "", "", *[o["requested_with_errors"] for o in orgs],
+                     sum(r["with_errors"] for r in result["requested"])])
+    writer.writerow(["", "Totalt", "", "", *[o["requested_answered"] for o in orgs],
                      sum(r["publishers"] for r in result["requested"])])
     return out.getvalue()

@@ -1,4 +1,5 @@
-"""The register of national dataset specifications (``data/specifications.yaml``)."""
+"""The register of national dataset specifications (``data/specifications.yaml``), and each one's Table
+Schema: its columns and CSV template (``table_schemas``), found by the specification's ``slug``."""
 from __future__ import annotations
 
 import functools
@@ -11,7 +12,7 @@ import yaml
 import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.common import as_list
-from ckanext.kalmar_oppnadata.registers import requested_datasets, vocabularies
+from ckanext.kalmar_oppnadata.registers import requested_datasets, table_schemas, vocabularies
 
 
 def _register_text() -> str:
@@ -35,6 +36,7 @@ def _load(text: str) -> tuple[dict[str, Any], ...]:
             goals.extend(requested["goals"])
         entry["goals"] = vocabularies.normalize_many("sdg", goals)
         entry["has_table_schema"] = bool(entry.get("table_schema"))
+        entry["slug"] = table_schemas.slug(entry["name"])
     return tuple(entries)
 
 
@@ -53,6 +55,22 @@ def table_schema(spec: dict[str, Any]) -> dict[str, Any] | None:
             return json.load(f)
     text = resources.files("ckanext.kalmar_oppnadata").joinpath("data", "table-schemas", name).read_text("utf-8")
     return json.loads(text)
+
+
+def columns(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The columns a file following the specification has (``table_schemas.columns``); none without a schema."""
+    schema = table_schema(spec)
+    return table_schemas.columns(schema) if schema else []
+
+
+def template_csv(spec: dict[str, Any]) -> str:
+    """The CSV template of a specification with a Table Schema (``table_schemas.template_csv``)."""
+    return table_schemas.template_csv(table_schema(spec))
+
+
+def by_slug(value: str) -> dict[str, Any] | None:
+    """The specification with a Table Schema whose ``slug`` this is (the address of its CSV template)."""
+    return next((s for s in specifications() if s.get("table_schema") and s["slug"] == value), None)
 
 
 def get(uri: str) -> dict[str, Any] | None:

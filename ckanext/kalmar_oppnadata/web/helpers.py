@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.kalmar_oppnadata.common import as_list, current_language, local_time
+from ckanext.kalmar_oppnadata.common import as_list
 from ckanext.kalmar_oppnadata.dialog import store as dialog_store
 from ckanext.kalmar_oppnadata.files import api_box, checking, dumps, formats, records
 from ckanext.kalmar_oppnadata.harvesting import classification
@@ -13,7 +13,7 @@ from ckanext.kalmar_oppnadata.links import wording as link_wording
 from ckanext.kalmar_oppnadata.overview import quality
 from ckanext.kalmar_oppnadata.registers import licenses, organizations, requested_datasets, specifications, vocabularies
 from ckanext.kalmar_oppnadata.search.paging import all_datasets
-from ckanext.kalmar_oppnadata.web import identity
+from ckanext.kalmar_oppnadata.web import dates, identity
 
 __all__ = [
     "kalmar_organization_facts",
@@ -41,11 +41,13 @@ __all__ = [
     "kalmar_favicon",
     "kalmar_contact",
     "kalmar_organization_description",
-    "kalmar_local_time",
     "kalmar_link_check",
     "kalmar_link_problem",
     "kalmar_broken_links",
     "kalmar_published_questions",
+    "kalmar_column_rule",
+    "kalmar_specification_template_url",
+    "render_datetime",
 ]
 
 # Organization fields shown as facts, in this order; the rest of the schema is form-only.
@@ -131,7 +133,40 @@ def kalmar_validation_status(resource: dict[str, Any], dataset: dict[str, Any]) 
     report = records.report_of(resource)
     stale = checking.needs_check(resource, spec)
     return {"state": "pending" if stale else report["status"], "report": None if stale else report,
-            "specification_name": spec["name"]}
+            "specification_name": spec["name"], "columns": specifications.columns(spec),
+            "template_url": kalmar_specification_template_url(spec)}
+
+
+def kalmar_specification_template_url(spec: dict[str, Any]) -> str | None:
+    """Where the specification's CSV template is downloaded (None without a Table Schema)."""
+    return tk.url_for("kalmar_specifications.template", slug=spec["slug"]) if spec.get("table_schema") else None
+
+
+def kalmar_column_rule(column: dict[str, Any]) -> str:
+    """A column's type and rules in the UI language: "number, from 55 to 70", "text of the form Q[0-9]+"."""
+    kinds = {"string": tk._("text"), "number": tk._("number with a decimal point"), "integer": tk._("whole number"),
+             "date": tk._("date (YYYY-MM-DD)"), "boolean": tk._("true or false")}
+    parts = [kinds.get(column["type"], column["type"])]
+    if column.get("minimum") is not None or column.get("maximum") is not None:
+        parts.append(tk._("from {minimum} to {maximum}").format(
+            minimum=column.get("minimum", "…") if column.get("minimum") is not None else "…",
+            maximum=column.get("maximum") if column.get("maximum") is not None else "…"))
+    if column.get("pattern"):
+        parts.append(tk._("of the form {pattern}").format(pattern=column["pattern"]))
+    if column.get("enum"):
+        parts.append(tk._("one of {values}").format(values=", ".join(str(v) for v in column["enum"])))
+    return ", ".join(parts)
+
+
+@tk.chained_helper
+def render_datetime(next_helper, datetime_=None, date_format=None, with_hours=False, with_seconds=False):
+    """CKAN's ``render_datetime`` in Swedish form and the portal's time zone ("30 november 2026 kl. 18:36");
+    an explicit ``date_format`` is CKAN's to render."""
+    value = dates.parse(datetime_)
+    if date_format or value is None:
+        return next_helper(datetime_, date_format=date_format, with_hours=with_hours, with_seconds=with_seconds)
+    return dates.local_text(value, tk.h.lang() or "sv", tk.h.get_display_timezone(),
+                            with_hours=with_hours, with_seconds=with_seconds)
 
 
 def kalmar_table_api(resource: dict[str, Any]) -> dict[str, Any] | None:
@@ -141,11 +176,7 @@ def kalmar_table_api(resource: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def kalmar_invalid_resources(dataset: dict[str, Any]) -> list[dict[str, Any]]:
-    spec = specifications.for_dataset(dataset)
-    if spec is None:
-        return []
-    return [r for r in dataset.get("resources", [])
-            if not checking.needs_check(r, spec) and (records.report_of(r) or {}).get("status") in ("invalid", "error")]
+    return checking.failing_resources(dataset)
 
 
 def kalmar_requested_dataset_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
@@ -217,10 +248,6 @@ def kalmar_contact() -> dict[str, str]:
 
 def kalmar_organization_description(org: dict[str, Any]) -> list[dict[str, str | None]]:
     return identity.organization_description(org or {})
-def kalmar_local_time(moment: Any) -> str:
-    return local_time(moment, current_language()) if moment else ""
-
-
 def kalmar_link_check(resource: dict[str, Any]) -> dict[str, Any] | None:
     return link_wording.result(resource)
 

@@ -180,13 +180,24 @@ def specifications_index():
     })["facets"].get("vocab_conforms_to", {})
     lang = current_language()
     for spec in specs:
-        schema = specifications.table_schema(spec)
-        spec["columns"] = [{"name": f["name"], "required": f.get("constraints", {}).get("required", False)}
-                           for f in schema["fields"]] if schema else []
+        spec["columns"] = specifications.columns(spec)
         spec["dataset_count"] = counts.get(spec["uri"], 0) if spec["uri"] else 0
         spec["requested_names"] = [r["name"] for r in map(requested_datasets.get, spec.get("requested", [])) if r]
         spec["theme_labels"] = [vocabularies.get("data-theme").label(t, lang) for t in spec["themes"]]
     return tk.render("specifications/index.html", {"specifications": specs})
+
+
+@specification_pages.route("/specifikationer/<slug>/mall.csv", endpoint="template")
+def specification_template(slug: str):
+    """The CSV template of a specification with a Table Schema: UTF-8, the header and one example row
+    (see registers/table_schemas.py for where the example values come from)."""
+    spec = specifications.by_slug(slug)
+    if spec is None:
+        tk.abort(404, tk._("No specification with a table schema by that name"))
+    response = make_response(specifications.template_csv(spec).encode("utf-8"))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f"attachment; filename={spec['slug']}-mall.csv"
+    return response
 
 
 @overview_pages.route("/oversikt", endpoint="index")
