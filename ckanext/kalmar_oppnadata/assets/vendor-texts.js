@@ -19,6 +19,9 @@
       this.options.zoomInTitle = _("Zoom in");
       this.options.zoomOutTitle = _("Zoom out");
     });
+    L.Marker.addInitHook(function () {
+      if (this.options.alt === "Marker") { this.options.alt = _("Marker"); }
+    });
     L.Control.Attribution.addInitHook(function () {
       this.options.prefix = '<a href="https://leafletjs.com" title="' + _("A JavaScript library for interactive maps")
         + '">Leaflet</a>';
