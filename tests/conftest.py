@@ -15,9 +15,10 @@ import os
 
 import pytest
 
+from . import browser_support
 from .examples import FULL, FULL_RESOURCE
 
-BROWSER_TESTS = "tests/test_browser.py"
+BROWSER_TESTS = ("tests/test_browser.py", "tests/test_crawl.py")
 
 
 def _under_ci() -> bool:
@@ -39,7 +40,7 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped:
         problems.append(f"{skipped} test(s) skipped")
     if getattr(config, "_kalmar_whole_suite", False) and not getattr(config, "_kalmar_browser_tests", 0):
-        problems.append(f"no browser test collected from {BROWSER_TESTS}")
+        problems.append(f"no browser test collected from {' or '.join(BROWSER_TESTS)}")
     if problems and session.exitstatus == 0:
         if reporter:
             reporter.write_line("CI: " + "; ".join(problems) + " — a missing part is a failure here", red=True)
@@ -100,3 +101,33 @@ def catalog_portal(api, sysadmin_with_token, app):
                   notes="Får inte synas.", private=True)["result"]
     return {"token": token, "region": region, "kalmar": kalmar, "nybro": nybro, "full": full,
             "nybro_dataset": nybro_dataset, "private": private}
+
+
+# The browser tests (test_browser.py, test_crawl.py): each module gets its own server on a fresh test database.
+@pytest.fixture(scope="module")
+def browser_portal():
+    with browser_support.portal() as portal:
+        yield portal
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Imported here: only the browser tests need Playwright (a missing one is an error there, never a skip).
+    from playwright import sync_api
+
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=browser_support.CHROMIUM,
+                                              args=browser_support.CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"

@@ -1,9 +1,10 @@
 """The portal in a real browser: Playwright driving Debian's Chromium against a running CKAN server.
 
 The module starts its own CKAN web server on the test database (organizations and demo data loaded by
-`ckan kalmar setup`, as `make run` does), then an editor publishes through the form, a visitor searches
-and filters, and axe-core checks the main pages for WCAG problems. Screenshots go to
-.stack/screenshots/, the full axe report to .stack/reports/axe-report.md (both ignored by git).
+`ckan kalmar setup`, as `make run` does; the fixtures are in conftest.py and browser_support.py, shared with
+test_crawl.py), then an editor publishes through the form, a visitor searches and filters, and axe-core
+checks the main pages for WCAG problems. Screenshots go to .stack/screenshots/, the full axe report to
+.stack/reports/axe-report.md (both ignored by git).
 """
 from __future__ import annotations
 
@@ -12,116 +13,18 @@ import io
 import json
 import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
-STACK = Path(os.environ.get("KALMAR_STACK_DIR", ROOT / ".stack"))
-SCREENSHOTS = STACK / "screenshots"
-REPORTS = STACK / "reports"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CKAN = str(Path(sys.executable).with_name("ckan"))
-EDITOR = ("redaktor-kalmar", "Redaktor-losen-1")
+# Plain imports: a missing browser toolkit is an error of the set-up, never a quiet skip.
+from axe_playwright_python import sync_playwright as axe_module
+
+from .browser_support import EDITOR, REPORTS, SCREENSHOTS, ckan, log_in
+
 AXE_PAGES = {"start": "/", "search": "/dataset/", "dataset": "/dataset/demo-badplatser-kalmar",
              "organization": "/organization/kalmar-kommun", "overview": "/oversikt",
              "goals": "/agenda2030", "specifications": "/specifikationer"}
-
-# Plain imports: a missing browser toolkit is an error of the set-up, never a quiet skip.
-from axe_playwright_python import sync_playwright as axe_module  # noqa: E402
-from playwright import sync_api  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _ckan(*args: str, env: dict[str, str]) -> str:
-    result = subprocess.run([CKAN, "-c", str(ROOT / "test.ini"), *args], env=env, capture_output=True,
-                            text=True, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
-@pytest.fixture(scope="module")
-def browser_portal():
-    """A fresh test database with the county's organizations and the demo, served on loopback."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "CKAN_SITE_URL": url}
-    _ckan("db", "clean", "--yes", env=env)
-    _ckan("db", "init", env=env)
-    _ckan("db", "pending-migrations", "--apply", env=env)
-    _ckan("search-index", "clear", env=env)
-    _ckan("kalmar", "setup", env=env)
-    _ckan("jobs", "worker", "--burst", env=env)  # the demo's files: checked and loaded into the DataStore
-    _ckan("user", "add", EDITOR[0], "email=redaktor@example.org", f"password={EDITOR[1]}", env=env)
-    _ckan("user", "add", "browsertest-admin", "email=admin@example.org", "password=Admin-losen-1", env=env)
-    _ckan("sysadmin", "add", "browsertest-admin", env=env)
-    token = _ckan("user", "token", "add", "browsertest-admin", "browsertest", env=env).strip().splitlines()[-1].strip()
-
-    log = open(STACK / "logs" / "browser-test-ckan.log", "w")
-    server = subprocess.Popen([CKAN, "-c", str(ROOT / "test.ini"), "run", "-H", "127.0.0.1", "-p", str(port),
-                               "--disable-reloader"], env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if requests.get(f"{url}/api/3/action/status_show", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert server.poll() is None, "the CKAN server exited; see .stack/logs/browser-test-ckan.log"
-            assert time.monotonic() < deadline, "the CKAN server did not start"
-            time.sleep(0.5)
-        member = requests.post(f"{url}/api/3/action/organization_member_create", headers={"Authorization": token},
-                               json={"id": "kalmar-kommun", "username": EDITOR[0], "role": "editor"}, timeout=30)
-        assert member.ok, member.text
-        yield {"url": url, "token": token}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    REPORTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors: {errors}"
-
-
-def log_in(page, portal, user, password):
-    page.goto(f"{portal['url']}/user/login")
-    page.fill("#field-login", user)
-    page.fill("#field-password", password)
-    with page.expect_navigation():
-        page.locator("#field-password").press("Enter")
-    assert "/user/login" not in page.url, "login failed"
 
 
 def test_editor_publishes_a_dataset_with_a_csv_through_the_form(page, browser_portal, tmp_path):
@@ -434,7 +337,7 @@ def _api(portal, action: str, **data):
 
 def _run_jobs(portal) -> None:
     """The background jobs (specification check, DataStore load) on a real worker, until the queue is empty."""
-    _ckan("jobs", "worker", "--burst", env={**os.environ, "CKAN_SITE_URL": portal["url"]})
+    ckan("jobs", "worker", "--burst", env={**os.environ, "CKAN_SITE_URL": portal["url"]})
 
 
 def _page_overflow(page) -> int:

@@ -5,7 +5,7 @@
     document.querySelectorAll("a.leaflet-control-custom-button:not([href])").forEach(function (link) {
       link.setAttribute("href", "#");
       link.setAttribute("role", "button");
-      link.setAttribute("aria-label", link.getAttribute("title") || "Draw an extent");
+      link.setAttribute("aria-label", link.getAttribute("title") || ckan.i18n._("Draw an extent"));
       link.addEventListener("keydown", function (event) {
         if (event.key === " ") { event.preventDefault(); link.click(); }
       });

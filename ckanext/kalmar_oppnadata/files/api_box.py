@@ -12,7 +12,7 @@ from ckanext.kalmar_oppnadata.files import loading
 
 
 def _action_url(action: str, **params: Any) -> str:
-    return tk.url_for("api.action", ver=3, logic_function=action, _external=True) + "?" + urlencode(
+    return tk.url_for("api.action", ver=3, logic_function=action, _external=True, locale="default") + "?" + urlencode(
         params, quote_via=quote)
 
 
@@ -21,8 +21,10 @@ def data_service(resource: dict[str, Any]) -> dict[str, str]:
     endpoint, and the page that documents the endpoint."""
     page = tk.url_for("resource.read", id=resource["package_id"], resource_id=resource["id"], _external=True)
     return {"uri": f"{page}#kalmar-api",
-            "endpoint_url": tk.url_for("api.action", ver=3, logic_function="datastore_search", _external=True),
-            "endpoint_description": tk.url_for("api.action", ver=3, logic_function="help_show", _external=True)
+            "endpoint_url": tk.url_for("api.action", ver=3, logic_function="datastore_search", _external=True,
+                                         locale="default"),
+            "endpoint_description": tk.url_for("api.action", ver=3, logic_function="help_show", _external=True,
+                                                locale="default")
             + "?name=datastore_search"}
 
 
@@ -70,7 +72,7 @@ def box(context: dict[str, Any], resource: dict[str, Any]) -> dict[str, Any] | N
     sql = select_example(rid, state["status"].get("fields", []))
     calls.append({"label": tk._("SQL (read-only)"), "url": _action_url("datastore_search_sql", sql=sql)})
     result["calls"] = calls
-    dump = tk.url_for("datastore.dump", resource_id=rid, _external=True)
+    dump = tk.url_for("datastore.dump", resource_id=rid, _external=True, locale="default")
     result["downloads"] = [{"label": label, "url": f"{dump}?format={fmt}"}
                            for label, fmt in (("CSV", "csv"), ("Excel (XLSX)", "xlsx"), ("JSON", "json"))]
     return result

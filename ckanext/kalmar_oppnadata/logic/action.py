@@ -8,6 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchError, SolrConnectionError
 
 from ckanext.kalmar_oppnadata.catalog import caching
+from ckanext.kalmar_oppnadata.common import current_language
 from ckanext.kalmar_oppnadata.dialog.actions import question_answer, question_create, question_list
 from ckanext.kalmar_oppnadata.harvesting import classification, sources
 from ckanext.kalmar_oppnadata.logic import schema
@@ -44,7 +45,9 @@ def agenda2030_summary(context: dict[str, Any], data_dict: dict[str, Any]) -> di
     """
     tk.check_access("agenda2030_summary", context, data_dict)
     if not context.get("user"):  # the public summary is kept like the overview (catalog/caching.py)
-        return caching.cached_value("agenda2030", caching.fingerprint, lambda: agenda2030.summary(context))
+        # Kept per UI language: the goals' names are in the visitor's language.
+        return caching.cached_value(f"agenda2030:{current_language()}", caching.fingerprint,
+                                    lambda: agenda2030.summary(context))
     return agenda2030.summary(context)
 
 
@@ -92,7 +95,8 @@ def overview_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[st
     overview is kept until what it shows changes (catalog/caching.py)."""
     tk.check_access("overview_show", context, data_dict)
     if not context.get("user"):
-        return caching.cached_value("overview", caching.fingerprint, lambda: report.overview(context))
+        return caching.cached_value(f"overview:{current_language()}", caching.fingerprint,
+                                    lambda: report.overview(context))
     return report.overview(context)
 
 

@@ -39,6 +39,14 @@ def _index() -> dict[str, dict[str, Any]]:
     return index
 
 
+def title(license_id: Any, lang: str) -> str | None:
+    """The licence's name in the language (``title_en`` in English, else the Swedish ``title``)."""
+    lic = find(license_id)
+    if not lic:
+        return None
+    return (lic.get("title_en") if lang == "en" else None) or lic["title"]
+
+
 def find(value: Any) -> dict[str, Any] | None:
     """The licence for an id, a CC URI (in its common variants) or an EU licence NAL URI."""
     text = str(value or "").strip()

@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.common import current_language
 from ckanext.kalmar_oppnadata.freshness import status
-from ckanext.kalmar_oppnadata.registers import requested_datasets, specifications, vocabularies
+from ckanext.kalmar_oppnadata.registers import licenses, requested_datasets, specifications, vocabularies
 from ckanext.kalmar_oppnadata.search.indexing import FRESHNESS_FIELD, INDEXED_FIELDS, facet_field
 
 
@@ -27,16 +27,19 @@ def label(field: str, value: str, lang: str) -> str:
 
 
 def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
-    """``after_dataset_search``: readable display names for the vocabulary facets."""
+    """``after_dataset_search``: readable display names for the vocabulary facets, and the licences' names
+    in the visitor's language."""
     facets = search_results.get("search_facets") or {}
     for item in facets.get(FRESHNESS_FIELD, {}).get("items", []):
         item["display_name"] = tk._(status.STATES.get(item["name"], item["name"]))
-    if not any(facet_field(f) in facets for f in INDEXED_FIELDS):
+    if not any(facet_field(f) in facets for f in INDEXED_FIELDS) and "license_id" not in facets:
         return search_results
     lang = current_language()
     for field in INDEXED_FIELDS:
         for item in facets.get(facet_field(field), {}).get("items", []):
             item["display_name"] = label(field, item["name"], lang)
+    for item in facets.get("license_id", {}).get("items", []):
+        item["display_name"] = licenses.title(item["name"], lang) or item["display_name"]
     return search_results
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.lib import datapreview
 
-from ckanext.kalmar_oppnadata.common import as_list
+from ckanext.kalmar_oppnadata.common import as_list, current_language, portal_gettext
 from ckanext.kalmar_oppnadata.dialog import store as dialog_store
 from ckanext.kalmar_oppnadata.files import api_box, checking, dumps, formats, records
 from ckanext.kalmar_oppnadata.harvesting import classification
@@ -48,6 +49,11 @@ __all__ = [
     "kalmar_column_rule",
     "kalmar_specification_template_url",
     "render_datetime",
+    "kalmar_license_title",
+    "kalmar_view_title",
+    "get_translated",
+    "dataset_display_name",
+    "url_for",
 ]
 
 # Organization fields shown as facts, in this order; the rest of the schema is form-only.
@@ -248,6 +254,8 @@ def kalmar_contact() -> dict[str, str]:
 
 def kalmar_organization_description(org: dict[str, Any]) -> list[dict[str, str | None]]:
     return identity.organization_description(org or {})
+
+
 def kalmar_link_check(resource: dict[str, Any]) -> dict[str, Any] | None:
     return link_wording.result(resource)
 
@@ -268,3 +276,51 @@ def kalmar_broken_links(org: dict[str, Any]) -> list[dict[str, Any]]:
 def kalmar_published_questions(dataset: dict[str, Any]) -> list[dict[str, Any]]:
     """Questions about a public dataset answered and published by its editors (never the asker's address)."""
     return [] if dataset.get("private") else dialog_store.published(dataset["id"])
+# The English UI (/en/): a dataset's English title and description (the schema's title_en, notes_en) where the
+# editor gave them; CKAN's own answer otherwise. Chained onto CKAN's helpers, so every core template that
+# shows a title or description through them follows.
+def _in_english(data: Any, field: str) -> str | None:
+    if current_language() == "en" and isinstance(data, dict):
+        return data.get(f"{field}_en") or None
+    return None
+
+
+@tk.chained_helper
+def get_translated(next_helper, data_dict: dict[str, Any], field: str) -> Any:
+    return _in_english(data_dict, field) or next_helper(data_dict, field)
+
+
+@tk.chained_helper
+def dataset_display_name(next_helper, package_or_package_dict: Any) -> str:
+    return _in_english(package_or_package_dict, "title") or next_helper(package_or_package_dict)
+
+
+# API addresses and table dumps are the same in every UI language: never /en/api/3/... (CKAN's url_for puts
+# the page's language in front of every address it builds).
+UNLOCALIZED_ENDPOINTS = ("api.", "datastore.dump")
+
+
+@tk.chained_helper
+def url_for(next_helper, *args: Any, **kw: Any) -> str:
+    if args and isinstance(args[0], str) and args[0].startswith(UNLOCALIZED_ENDPOINTS):
+        kw.setdefault("locale", "default")
+    return next_helper(*args, **kw)
+
+
+def kalmar_license_title(pkg_dict: dict[str, Any]) -> str:
+    """The dataset's licence by its name in the UI language."""
+    return licenses.title(pkg_dict.get("license_id"), current_language()) or pkg_dict.get("license_title") or ""
+
+
+def kalmar_view_title(view: dict[str, Any]) -> str:
+    """A preview's name in the UI language. Views get their default title in the portal's language when they
+    are made ("Karta", "tabell"); such a title is shown as the view type's default title in the UI language.
+    A title an editor wrote is shown as written."""
+    plugin = datapreview.get_view_plugin(view.get("view_type"))
+    if plugin is None:
+        return view.get("title") or ""
+    info = plugin.info()
+    default = info.get("default_title") or info.get("title")
+    if default and view.get("title") in (default, portal_gettext(default)):
+        return tk._(default)
+    return view.get("title") or ""
