@@ -13,6 +13,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATRDFHarvester, IDCATURIGenerator
 
 from ckanext.kalmar_oppnadata import subscriptions
+from ckanext.kalmar_oppnadata.catalog import keeping
 from ckanext.kalmar_oppnadata.files import checksums, map_view
 from ckanext.kalmar_oppnadata.harvesting import hooks as harvesting
 from ckanext.kalmar_oppnadata.registers import licenses, organizations
@@ -61,7 +62,8 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IPackageController
     def before_dataset_index(self, pkg_dict):
-        return harvesting.index_source_validated(indexing.index_extent(indexing.index_vocabularies(pkg_dict)))
+        pkg_dict = indexing.index_extent(indexing.index_vocabularies(pkg_dict))
+        return keeping.index_digest(harvesting.index_source_validated(pkg_dict))
 
     def after_dataset_search(self, search_results, search_params):
         return facets.label_facets(search_results)
