@@ -1,86 +1,205 @@
-"""One measurement of the complete catalog's export, in a process of its own; prints one JSON line.
+"""One measurement of the complete catalog, in a process of its own; prints one JSON line per result.
 
---mode ours   the portal's DCAT-AP-SE catalog (documents.portal_catalog: read every public dataset from
-              the index, dcat_ap_se profile, serialize);
---mode stock  the same datasets, read the same way, through ckanext-dcat's stock euro_dcat_ap_3 profile;
---mode floor  rdflib serializing the graph of --mode ours, already built (the cost of the output alone);
-              the graph is built once for all --format values asked for
---mode cached the cached path (catalog/caching.py): serving an unchanged catalog = its fingerprint (one Solr query,
-              the organizations' rows) and reading the kept file; the median of 5 requests
+--mode kept      the portal's catalog as /catalog.* serves it (documents.portal_catalog_file: kept parts,
+                 catalog/keeping.py), through the scenarios of issue 23 in turn: cold (no part kept), unchanged
+                 (5 samples), after 1 edit, after 100 edits, after making 1 dataset private, an organization's
+                 catalog after an edit in another organization, 8 concurrent requests right after an edit;
+--mode whole     our catalog built whole (documents.portal_catalog), as before kept parts;
+--mode fair      the fair stock baseline: ckanext-dcat's euro_dcat_ap_3 profile through the same non-quadratic
+                 serializer (documents.CatalogSerializer: each dataset in a graph of its own; our linear Turtle writer);
+--mode stock     ckanext-dcat's RDFSerializer unmodified, with euro_dcat_ap_3 (its quadratic dcat:byteSize scan);
+--mode floor     a linear serializer of the already-built graph of --mode whole: N-Triples.
 
-Wall time (perf_counter) and peak memory: the process's peak resident size, and for the floor the peak of
-Python allocations during a second, untimed serialize (tracemalloc), since its graph is built first.
+Every result has the machine's load average (1 min) before and after, the growth of the process's peak
+resident size, and, where a document is produced, its dataset count verified by parsing it (rdflib), against
+the number of public datasets in the index.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
-import statistics
+import shutil
+import threading
 import time
-import tracemalloc
+from pathlib import Path
 
 from common import ckan_app
 
-RDF_FORMATS = {"xml": "xml", "turtle": "turtle"}
-# The floor serializes with what ckanext-dcat hands RDF/XML to (rdflib's pretty-xml), and rdflib's own Turtle.
-FLOOR_FORMATS = {"xml": "pretty-xml", "turtle": "turtle"}
+PARSE = {"rdf": "xml", "ttl": "turtle", "jsonld": "json-ld"}
+
+
+def rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def counted(body: bytes | str, fmt: str) -> int:
+    """Datasets in a document, by parsing it (untimed)."""
+    from rdflib import Graph
+    from rdflib.namespace import DCAT, RDF
+
+    graph = Graph().parse(data=body, format=PARSE[fmt])
+    return len(set(graph.subjects(RDF.type, DCAT.Dataset)))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--mode", choices=["ours", "stock", "floor", "cached"], required=True)
-    parser.add_argument("--format", choices=sorted(RDF_FORMATS), action="append", required=True)
+    parser.add_argument("--mode", choices=["kept", "whole", "fair", "stock", "floor"], required=True)
+    parser.add_argument("--format", choices=sorted(PARSE), required=True)
+    parser.add_argument("--no-verify", action="store_true", help="skip parsing the documents")
     args = parser.parse_args()
-    with ckan_app():
+    fmt = args.format
+    with ckan_app() as app:
         import ckan.plugins.toolkit as tk
-        from ckanext.dcat.processors import RDFSerializer
 
         from ckanext.kalmar_oppnadata.catalog import caching, documents
 
-        floor_graph = None
-        for rdf_format in args.format:
-            fmt = {"xml": "rdf", "turtle": "ttl"}[rdf_format]
-            result: dict = {"mode": args.mode, "format": rdf_format,
-                            "rss_before_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
-            if args.mode == "ours":
-                started = time.perf_counter()
-                body, _ = documents.portal_catalog(fmt)
-                result["seconds"] = time.perf_counter() - started
-                # Untimed: keep it, so that --mode cached finds the catalog it would serve.
-                caching.cached_file(f"catalog-{fmt}", caching.fingerprint, lambda: body)
-            elif args.mode == "stock":
-                started = time.perf_counter()
+        public = tk.get_action("package_search")({"user": ""}, {"rows": 0, "fq": "-dataset_type:harvest"})["count"]
+
+        def emit(scenario: str, seconds: list[float], body=None, **extra) -> None:
+            row = {"mode": args.mode, "format": fmt, "scenario": scenario, "samples": len(seconds),
+                   "seconds": seconds, "public_datasets": public, "load_after": os.getloadavg()[0], **extra}
+            if body is not None:
+                row["bytes"] = len(body)
+                if not args.no_verify:
+                    row["datasets_parsed"] = counted(body, fmt)
+            print(json.dumps(row), flush=True)
+
+        def timed(function):
+            load = os.getloadavg()[0]
+            started = time.perf_counter()
+            value = function()
+            return value, time.perf_counter() - started, load
+
+        if args.mode == "kept":
+            kept_mode(app, tk, caching, documents, fmt, emit, timed)
+            return
+        before = rss_mib()
+        if args.mode == "whole":
+            body, seconds, load = timed(lambda: documents.portal_catalog(fmt)[0])
+        elif args.mode in ("fair", "stock"):
+            from ckanext.dcat.processors import RDFSerializer
+
+            serializer_class = documents.CatalogSerializer if args.mode == "fair" else RDFSerializer
+            rdf_format = documents.FORMATS[fmt][0]
+
+            def build():
                 datasets = list(documents.public_datasets())
-                body = RDFSerializer(profiles=["euro_dcat_ap_3"]).serialize_catalog(
-                    {}, datasets, _format=RDF_FORMATS[rdf_format])
-                result["seconds"] = time.perf_counter() - started
-            elif args.mode == "cached":
-                documents.portal_catalog_file(fmt)  # built here if no earlier run kept it (untimed)
-                times = []
-                for _ in range(5):
-                    started = time.perf_counter()
-                    body = documents.portal_catalog_file(fmt).path.read_bytes()
-                    times.append(time.perf_counter() - started)
-                result["seconds"] = statistics.median(times)
-            else:
-                if floor_graph is None:
-                    serializer = documents.CatalogSerializer()
-                    serializer.graph_from_catalog(documents.portal_catalog_dict())
-                    for dataset in documents.public_datasets():
-                        serializer.graph_from_dataset(dataset)
-                    floor_graph = serializer.g
-                started = time.perf_counter()
-                body = floor_graph.serialize(format=FLOOR_FORMATS[rdf_format])
-                result["seconds"] = time.perf_counter() - started
-                tracemalloc.start()  # a second pass for memory: tracing slows Python down, so not timed
-                floor_graph.serialize(format=FLOOR_FORMATS[rdf_format])
-                result["serialize_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
-                tracemalloc.stop()
-            result["datasets"] = tk.get_action("package_search")({}, {"rows": 0})["count"]
-            result["bytes"] = len(body.encode() if isinstance(body, str) else body)
-            result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(json.dumps(result), flush=True)
+                return serializer_class(profiles=["euro_dcat_ap_3"]).serialize_catalog({}, datasets, _format=rdf_format)
+
+            body, seconds, load = timed(build)
+        else:  # floor: N-Triples of the already-built graph
+            serializer = documents.CatalogSerializer()
+            serializer.graph_from_catalog(documents.portal_catalog_dict())
+            for dataset in documents.public_datasets():
+                serializer.graph_from_dataset(dataset)
+            before = rss_mib()
+            body, seconds, load = timed(lambda: serializer.g.serialize(format="nt"))
+            fmt_saved = fmt
+            emit("floor (N-Triples of the built graph)", [seconds], None, load_before=load,
+                 peak_rss_growth_mib=rss_mib() - before, bytes=len(body),
+                 triples=len(serializer.g), serialized_as="nt", asked_format=fmt_saved)
+            return
+        body = body.encode() if isinstance(body, str) else body
+        emit("cold", [seconds], body, load_before=load, peak_rss_growth_mib=rss_mib() - before)
+
+
+def kept_mode(app, tk, caching, documents, fmt, emit, timed) -> None:
+    cache = caching.directory()
+    log_file = cache / "builds.log"
+
+    def builds_since(mark: int) -> list[dict]:
+        lines = log_file.read_text().splitlines() if log_file.exists() else []
+        return [json.loads(line) for line in lines[mark:]]
+
+    def mark() -> int:
+        return len(log_file.read_text().splitlines()) if log_file.exists() else 0
+
+    def serve(org=None) -> bytes:
+        kept = documents.organization_catalog_file(org, fmt) if org else documents.portal_catalog_file(fmt)
+        return Path(kept.path).read_bytes()
+
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    context = lambda: {"user": site_user, "ignore_auth": True}  # noqa: E731
+    datasets = tk.get_action("package_search")({"user": ""}, {"rows": 200, "sort": "name asc", "q": "name:bench-*"})
+    sample = datasets["results"]
+    stamp = time.strftime("%H%M%S")
+
+    def edit(dataset: dict, n: int) -> None:
+        tk.get_action("package_patch")(context(), {"id": dataset["id"], "title": f"{dataset['title']} ({stamp}-{n})"})
+
+    # cold: nothing kept (every part made, then the document assembled)
+    shutil.rmtree(cache, ignore_errors=True)
+    cache = caching.directory()
+    log_file = cache / "builds.log"
+    before = rss_mib()
+    at = mark()
+    body, seconds, load = timed(serve)
+    emit("cold", [seconds], body, load_before=load, peak_rss_growth_mib=rss_mib() - before,
+         builds=builds_since(at))
+
+    # unchanged: the fingerprint, then the kept file (5 samples)
+    times = []
+    for _ in range(5):
+        body, seconds, load = timed(serve)
+        times.append(seconds)
+    emit("unchanged", times, None, load_before=load)
+
+    # after 1 edit, after 100 edits
+    for count in (1, 100):
+        for n, dataset in enumerate(sample[:count]):
+            edit(dataset, n)
+        at = mark()
+        body, seconds, load = timed(serve)
+        emit(f"after {count} edit{'s' if count > 1 else ''}", [seconds], body, load_before=load,
+             builds=builds_since(at))
+
+    # after making 1 dataset private: gone from the next document
+    target = sample[150]
+    tk.get_action("package_patch")(context(), {"id": target["id"], "private": True})
+    at = mark()
+    body, seconds, load = timed(serve)
+    leaked = target["id"].encode() in body
+    emit("after making 1 dataset private", [seconds], body, load_before=load, builds=builds_since(at),
+         private_dataset_in_document=leaked)
+    tk.get_action("package_patch")(context(), {"id": target["id"], "private": False})
+
+    # an organization's catalog after an edit in another organization
+    orgs = sorted({d["owner_org"] for d in sample})
+    org = tk.get_action("organization_show")({"ignore_auth": True}, {"id": orgs[0]})
+    serve(org)  # kept before the edit (untimed)
+    other = next(d for d in sample if d["owner_org"] != org["id"])
+    edit(other, 999)
+    at = mark()
+    body, seconds, load = timed(lambda: serve(org))
+    emit("organization's catalog after an edit in another organization", [seconds], body, load_before=load,
+         builds=builds_since(at), organization=org["name"])
+
+    # 8 concurrent requests right after an edit (threads of this process, each in a request context)
+    serve()
+    edit(sample[0], 1000)
+    at = mark()
+    barrier = threading.Barrier(8)
+    durations: list[float] = []
+    hows: list[str] = []
+
+    def request() -> None:
+        with app.test_request_context():
+            barrier.wait()
+            started = time.perf_counter()
+            kept = documents.portal_catalog_file(fmt)
+            durations.append(time.perf_counter() - started)
+            hows.append(kept.how)
+
+    load = os.getloadavg()[0]
+    threads = [threading.Thread(target=request) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    emit("8 concurrent requests after an edit", durations, None, load_before=load, builds=builds_since(at),
+         answers=sorted(hows))
 
 
 if __name__ == "__main__":

@@ -36,6 +36,9 @@ export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/2"
 export CKAN_DATASTORE_WRITE_URL="postgresql://ckan:ckan@127.0.0.1:$PG_PORT/datastore_test"
 export CKAN_DATASTORE_READ_URL="postgresql://datastore_ro:datastore_ro@127.0.0.1:$PG_PORT/datastore_test"
 export CKAN_SITE_URL="http://bench.example.org"
+# The benchmark's kept catalogs and parts, apart from the tests' (test.ini's storage directory)
+export CKAN_STORAGE_PATH="$STACK/bench-storage/$BENCH_DB"
+mkdir -p "$CKAN_STORAGE_PATH"
 "$CKAN" -c "$ROOT/test.ini" db init >/dev/null 2>&1
 "$CKAN" -c "$ROOT/test.ini" db pending-migrations --apply >/dev/null 2>&1 || true
 

@@ -13,6 +13,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATRDFHarvester, IDCATURIGenerator
 
 from ckanext.kalmar_oppnadata import subscriptions
+from ckanext.kalmar_oppnadata.catalog import keeping
 from ckanext.kalmar_oppnadata.files import checksums, map_view
 from ckanext.kalmar_oppnadata.freshness import wording as freshness
 from ckanext.kalmar_oppnadata.harvesting import hooks as harvesting
@@ -64,9 +65,9 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IPackageController
     def before_dataset_index(self, pkg_dict):
-        return harvesting.index_source_validated(
-            indexing.index_link_checks(indexing.index_freshness(
-                indexing.index_extent(indexing.index_vocabularies(pkg_dict)))))
+        pkg_dict = indexing.index_link_checks(indexing.index_freshness(
+            indexing.index_extent(indexing.index_vocabularies(pkg_dict))))
+        return keeping.index_digest(harvesting.index_source_validated(pkg_dict))
 
     def after_dataset_show(self, context, pkg_dict):
         return freshness.show(pkg_dict)

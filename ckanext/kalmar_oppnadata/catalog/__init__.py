@@ -4,6 +4,9 @@
   view of the dataset (``mapping``) plus Swedish steps;
 - ``documents``: the complete catalogs (the portal's and each organization's) in RDF/XML, Turtle, JSON-LD;
 - ``serializers``: Turtle for whole catalogs in time proportional to the catalog;
-- ``caching``: kept documents, rebuilt when what they show changes (and served while Solr is down);
+- ``keeping`` and ``parts``: each public dataset's description kept serialized (a part per format), and the
+  documents streamed from a header, the parts and a footer;
+- ``caching``: kept documents, assembled again when what they show changes, one build at a time across
+  processes (and served while Solr is down);
 - ``shacl`` (with the shapes in ``shapes/``): is a catalog harvestable? SHACL and the Swedish rules.
 """

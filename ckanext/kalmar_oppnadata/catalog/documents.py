@@ -6,15 +6,16 @@ drafts and deleted datasets can never enter a catalog, whoever asks.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import IO, Any, Iterator
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT
 
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri
 
-from ckanext.kalmar_oppnadata.catalog import caching, serializers
+from ckanext.kalmar_oppnadata.catalog import caching, keeping, parts, serializers
 from ckanext.kalmar_oppnadata.registers.organizations import organization
 from ckanext.kalmar_oppnadata.search.paging import all_datasets
 
@@ -49,14 +50,21 @@ class CatalogSerializer(RDFSerializer):
     given, which on the catalog's graph means every distribution so far, so a catalog cost the square of
     its size (bench/findings.md)."""
 
-    def graph_from_dataset(self, dataset_dict):
+    def dataset_graph(self, dataset_dict) -> tuple[Graph, URIRef]:
+        """One dataset's triples in a graph of their own (binding the catalog's namespaces), and its URI."""
         catalog_graph = self.g
         self.g = Graph()
         try:
             dataset_ref = super().graph_from_dataset(dataset_dict)
-            catalog_graph += self.g
+            graph = parts.new_graph()  # the triples only: the profiles' own bindings are not the parts'
+            graph += self.g
+            return graph, dataset_ref
         finally:
             self.g = catalog_graph
+
+    def graph_from_dataset(self, dataset_dict):
+        graph, dataset_ref = self.dataset_graph(dataset_dict)
+        self.g += graph
         return dataset_ref
 
     def graph_from_catalog(self, catalog_dict=None):
@@ -92,24 +100,51 @@ def portal_catalog(fmt: str) -> tuple[str, str]:
     return serialize(portal_catalog_dict(), list(public_datasets()), fmt)
 
 
+def assemble(catalog: dict[str, Any], fq: str, fmt: str, out: IO[str]) -> caching.Built:
+    """The catalog of the public datasets matching ``fq``, streamed to ``out`` from the kept parts (those
+    missing or out of date made first, ``catalog/keeping.py``)."""
+    fmt = "rdf" if fmt == "xml" else fmt
+    entries = keeping.listing(fq)
+    organizations = caching.organization_states()
+    code = caching.code_state()
+    made = keeping.make_parts(entries, organizations, code)
+    present = keeping.references(entries, organizations, code)
+    serializer = CatalogSerializer()
+    serializer.g = parts.new_graph()
+    catalog_ref = serializer.graph_from_catalog({**_dates([ref for _, ref in present]), **catalog})
+    for _, ref in present:
+        serializer.g.add((catalog_ref, DCAT.dataset, URIRef(ref["uri"])))
+    listed = [entry for entry, _ in present]
+    parts.write_document(fmt, serializer.g, keeping.kept_parts(fmt, listed, organizations, code), out)
+    return caching.Built([entry.id for entry in listed], made)
+
+
+def _public_ids(fq: str) -> set[str]:
+    return {entry.id for entry in keeping.listing(fq)}
+
+
 def portal_catalog_file(fmt: str) -> caching.Kept:
-    """The whole portal's catalog as a kept file, built again only when what it shows changed."""
-    return caching.cached_file(f"catalog-{fmt}", caching.fingerprint, lambda: portal_catalog(fmt)[0])
+    """The whole portal's catalog as a kept file, assembled again only when what it shows changed."""
+    return caching.cached_file(f"catalog-{fmt}", caching.fingerprint,
+                               lambda out: assemble(portal_catalog_dict(), "", fmt, out),
+                               still_public=lambda: _public_ids(""))
 
 
 def organization_catalog_file(org: dict[str, Any], fmt: str) -> caching.Kept:
     """One organization's catalog as a kept file (see ``portal_catalog_file``)."""
-    return caching.cached_file(f"catalog-{org['id']}-{fmt}", lambda: caching.fingerprint(_organization_fq(org)),
-                               lambda: organization_catalog(org, fmt)[0])
+    fq = _organization_fq(org)
+    return caching.cached_file(f"catalog-{org['id']}-{fmt}", lambda: caching.fingerprint(fq),
+                               lambda out: assemble(organization_catalog_dict(org), fq, fmt, out),
+                               still_public=lambda: _public_ids(fq))
 
 
 def _organization_fq(org: dict[str, Any]) -> str:
     return f'owner_org:"{org["id"]}"'
 
 
-def organization_catalog(org: dict[str, Any], fmt: str) -> tuple[str, str]:
-    """One organization's datasets, published by it (for its /psidata page)."""
-    catalog = {
+def organization_catalog_dict(org: dict[str, Any]) -> dict[str, Any]:
+    """One organization's catalog: its datasets, published by it (for its /psidata page)."""
+    return {
         "uri": tk.url_for("kalmar_organization.catalog", id=org["name"], _format="rdf", _external=True),
         "title": f"Öppna data från {org['title']}",
         "title_en": f"Open data from {org['title']}",
@@ -119,4 +154,8 @@ def organization_catalog(org: dict[str, Any], fmt: str) -> tuple[str, str]:
         "spatial_uri": org.get("geonames_uri"),
         "publisher": org,
     }
-    return serialize(catalog, list(public_datasets(fq=_organization_fq(org))), fmt)
+
+
+def organization_catalog(org: dict[str, Any], fmt: str) -> tuple[str, str]:
+    """One organization's catalog, built now as a whole."""
+    return serialize(organization_catalog_dict(org), list(public_datasets(fq=_organization_fq(org))), fmt)

@@ -26,7 +26,8 @@ class CatalogTurtleSerializer(TurtleSerializer):
         super().serialize(stream, base=base, encoding=encoding, spacious=spacious, **kwargs)
 
     def get_pname(self, uri: Node, gen_prefix: bool = True) -> Optional[str]:
-        if isinstance(uri, URIRef) and not uri.startswith(self._bound):
+        # str(): rdflib's URIRef.startswith does not take a tuple (it answered False, so no prefix was used)
+        if isinstance(uri, URIRef) and not str(uri).startswith(self._bound):
             return None
         return super().get_pname(uri, gen_prefix=False)
 

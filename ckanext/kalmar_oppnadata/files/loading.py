@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import logging
 import uuid
 from typing import Any
@@ -85,7 +84,7 @@ def queue_loads(dataset: dict[str, Any]) -> int:
 
 # ------------------------------------------------------------------------------------------ the job
 def _record(context: dict[str, Any], resource_id: str, status: dict[str, Any]) -> None:
-    tk.get_action("resource_patch")(dict(context), {"id": resource_id, records.LOAD: json.dumps(status)})
+    records.write(resource_id, records.LOAD, status)  # not a change of the dataset (files/records.py)
 
 
 def _add_table_preview(context: dict[str, Any], resource_id: str) -> None:

@@ -1,17 +1,29 @@
 """What the background jobs record on a resource, and whether a record is about the current file.
 
-Two records, each a JSON object on the resource that only the jobs write (validator ``kalmar_job_record``):
-``validation_report`` (the specification check, ``checking``) and ``datastore_load`` (``loading``).
+Three records, each a JSON object on the resource that only the jobs write (validator ``kalmar_job_record``):
+``validation_report`` (the specification check, ``checking``), ``datastore_load`` (``loading``) and
+``link_check`` (the scheduled check of a linked file, ``links/``).
+
+A record is the portal's note about a file, not a change of the dataset: ``write`` stores it on the
+resource's row and indexes the dataset again, as CKAN's DataStore records ``datastore_active``, without
+``package_update``. So the dataset's ``metadata_modified`` stays what its editors made it, no "changed
+dataset" activity is written in their name, and the catalog's kept part of the dataset, whose key leaves
+the records out (``catalog/keeping.py``), stays valid.
 """
 from __future__ import annotations
 
+import json
 from typing import Any
+
+import ckan.model as model
+from ckan.lib import search
 
 from ckanext.kalmar_oppnadata.common import recorded
 
 REPORT = "validation_report"
 LOAD = "datastore_load"
-FIELDS = (REPORT, LOAD)
+LINK_CHECK = "link_check"  # the scheduled check of a linked file (links/)
+FIELDS = (REPORT, LOAD, LINK_CHECK)
 
 
 def report_of(resource: dict[str, Any]) -> dict[str, Any] | None:
@@ -28,3 +40,18 @@ def same_file(record: dict[str, Any], resource: dict[str, Any]) -> bool:
     if resource.get("url_type") == "upload":
         return not resource.get("hash") or record.get("file_sha1") == resource.get("hash")
     return record.get("file_url") == resource.get("url")
+
+
+def write(resource_id: str, field: str, record: dict[str, Any]) -> None:
+    """Store ``record`` as the resource's ``field`` (one of ``FIELDS``), commit, and index its dataset."""
+    if field not in FIELDS:
+        raise ValueError(f"not a job record: {field}")
+    resource = (model.Session.query(model.Resource).filter(model.Resource.id == resource_id)
+                .with_for_update().one_or_none())
+    if resource is None or resource.state != "active":
+        model.Session.rollback()
+        return  # deleted since the job was queued
+    resource.extras = {**(resource.extras or {}), field: json.dumps(record)}
+    package_id = resource.package_id
+    model.Session.commit()
+    search.rebuild(package_id)

@@ -5,7 +5,6 @@ resource by the portal's own job (so it is no change of the dataset). ``ckan kal
 """
 from __future__ import annotations
 
-import json
 import logging
 import time
 from datetime import datetime, timedelta, timezone
@@ -16,12 +15,12 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.common import recorded
-from ckanext.kalmar_oppnadata.jobs import queue
+from ckanext.kalmar_oppnadata.files import records
 from ckanext.kalmar_oppnadata.links import checking
 
 log = logging.getLogger(__name__)
 
-FIELD = "link_check"
+FIELD = records.LINK_CHECK
 
 
 def _linked(resource: model.Resource) -> bool:
@@ -44,7 +43,8 @@ def due(now: datetime | None = None) -> list[model.Resource]:
 
 
 def record(resource_id: str, result: dict[str, Any]) -> None:
-    tk.get_action("resource_patch")(queue.job_context(), {"id": resource_id, FIELD: json.dumps(result)})
+    """The portal's own note on the resource (files/records.py): no change of the dataset, no activity."""
+    records.write(resource_id, records.LINK_CHECK, result)
 
 
 def sweep() -> int:
@@ -60,9 +60,6 @@ def sweep() -> int:
             time.sleep(wait)
         result = checking.check(url, mimetype)
         last_request[host] = time.monotonic()
-        try:
-            record(resource_id, result)
-        except tk.ObjectNotFound:  # deleted meanwhile
-            continue
+        record(resource_id, result)  # nothing, if the resource was deleted meanwhile
     log.info("link check: %d link(s) checked", len(targets))
     return len(targets)

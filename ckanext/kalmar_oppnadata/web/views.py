@@ -94,7 +94,9 @@ def _rdf_file_response(kept_file, fmt: str):
                 raise
             continue
         response.headers["Cache-Control"] = "no-cache"
-        if kept.stale:  # Solr is down: the last kept version, from before the fault (catalog/caching.py)
+        # kept, built (by this request), waited (for another's build) or stale: what the benchmark counts
+        response.headers["X-Kalmar-Catalog"] = kept.how
+        if kept.stale:  # Solr down, or a failed build: the last good version (catalog/caching.py)
             response.headers["Warning"] = '110 - "Response is Stale"'
             response.headers["X-Kalmar-Stale"] = "search-unavailable"
         return response

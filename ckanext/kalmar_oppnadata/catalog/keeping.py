@@ -1,0 +1,204 @@
+"""Kept parts: each public dataset's description, serialized once and reused until what it depends on changes.
+
+A part (``catalog/parts.py``) is kept as a file per dataset and format under the storage directory
+(``kalmar-cache/parts/<dataset id>/<key>.<format>``, shared by every CKAN process, written atomically),
+named by its *key*:
+a hash of
+
+- the dataset's **catalog digest**: a hash of the dataset as indexed, leaving out what the portal's own
+  jobs record on its resources (``files/records.py``: they are not in the catalog). It is computed when
+  the dataset is indexed and stored in the index (``DIGEST_FIELD``), so that listing the public datasets
+  with their digests is one search per thousand datasets, without reading them;
+- its **organization** as stored (the publisher is written into every dataset's description; the
+  organization's id is stored in the index beside the digest, ``OWNER_FIELD``);
+- the **code state**: the extension's code, registers and the settings the documents use
+  (``caching.code_state``).
+
+A save changes the digest of the dataset it saved, an organization's edit the key of its datasets' parts,
+a deployment every key. Whatever changed is rebuilt, the rest read from the files. A dataset that
+leaves the public set (made private, deleted, withdrawn) is no longer listed, so no document built after
+that has its part, whatever is still on disk (``forget`` removes its files when it is seen gone).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable, Iterator, NamedTuple
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.kalmar_oppnadata.catalog import parts
+
+log = logging.getLogger(__name__)
+
+DIGEST_FIELD = "vocab_catalog_digest"  # CKAN's schema stores vocab_* (multivalued strings), never in `text`
+OWNER_FIELD = "vocab_catalog_owner"  # the owner's id (CKAN's schema does not store ``owner_org``)
+SHOWN_ONLY = ("freshness",)  # added to a dataset when it is shown, not part of what it says
+PAGE = 1000  # datasets per search (CKAN's default ckan.search.rows_max)
+FETCH = 100  # datasets read in one search when their parts are made
+REFERENCE = "ref"  # beside the parts: each dataset's URI and dates, for the catalog's header
+
+
+class Entry(NamedTuple):
+    """One public dataset as a document lists it: what its part's key and the catalog's dates need."""
+    id: str
+    owner_org: str
+    digest: str
+    created: str
+    modified: str
+
+
+def dataset_digest(dataset: dict[str, Any]) -> str:
+    """A hash of what the catalog says of ``dataset`` may depend on: the dataset as validated, without the
+    records the portal's jobs keep on its resources (a load status, a file-check report)."""
+    from ckanext.kalmar_oppnadata.files import records
+
+    # ``freshness`` is said by package_show at the time of asking (freshness/), never in the catalog.
+    view = {**{k: v for k, v in dataset.items() if k not in SHOWN_ONLY},
+            "resources": [{k: v for k, v in resource.items() if k not in records.FIELDS}
+                          for resource in dataset.get("resources") or []]}
+    return hashlib.sha256(json.dumps(view, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def index_digest(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """``before_dataset_index``: store the dataset's catalog digest in the index."""
+    validated = pkg_dict.get("validated_data_dict")
+    if isinstance(validated, str):
+        pkg_dict[DIGEST_FIELD] = [dataset_digest(json.loads(validated))]
+    if pkg_dict.get("owner_org"):
+        pkg_dict[OWNER_FIELD] = [pkg_dict["owner_org"]]
+    return pkg_dict
+
+
+def _anonymous_query(fq: str) -> dict[str, Any]:
+    return {"q": "*:*", "fq": fq, "fq_list": ["-dataset_type:harvest"], "include_private": False,
+            "include_drafts": False, "include_deleted": False}
+
+
+def listing(fq: str = "") -> list[Entry]:
+    """The public, active datasets matching ``fq``, as an anonymous visitor finds them (in id order)."""
+    entries: dict[str, Entry] = {}
+    start = 0
+    while True:
+        result = tk.get_action("package_search")({"user": "", "ignore_auth": True}, {
+            **_anonymous_query(fq), "rows": PAGE, "start": start, "sort": "id asc",
+            "fl": ["id", "metadata_created", "metadata_modified", DIGEST_FIELD, OWNER_FIELD]})
+        for row in result["results"]:
+            digest, owner = (_first(row.get(field)) for field in (DIGEST_FIELD, OWNER_FIELD))
+            entries[row["id"]] = Entry(row["id"], owner or "",
+                                       digest or f"modified:{row.get('metadata_modified')}",
+                                       str(row.get("metadata_created") or ""), str(row.get("metadata_modified") or ""))
+        start += PAGE
+        if start >= result["count"]:
+            return list(entries.values())
+
+
+def _first(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and value else value
+
+
+def _datasets(ids: list[str]) -> Iterator[dict[str, Any]]:
+    """The datasets ``ids`` that are still public, as the whole catalog reads them (from the index)."""
+    for at in range(0, len(ids), FETCH):
+        chunk = ids[at:at + FETCH]
+        result = tk.get_action("package_search")({"user": "", "ignore_auth": True}, {
+            **_anonymous_query("id:(" + " OR ".join(f'"{i}"' for i in chunk) + ")"), "rows": len(chunk)})
+        yield from result["results"]
+
+
+def part_key(entry: Entry, organization_states: dict[str, str], code: str) -> str:
+    text = "\x1f".join((entry.digest, organization_states.get(entry.owner_org, ""), code))
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def directory() -> Path:
+    from ckanext.kalmar_oppnadata.catalog import caching
+
+    return caching.directory() / "parts"
+
+
+def _path(fmt: str, dataset_id: str, key: str) -> Path:
+    """One directory per dataset (``parts/<id>/<key>.<format>``): finding a dataset's older parts never
+    scans the others'."""
+    return directory() / dataset_id / f"{key}.{fmt}"
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(tmp, path)
+
+
+def _drop_others(dataset_id: str, keep: str | None) -> None:
+    """Remove a dataset's parts of any key but ``keep``."""
+    try:
+        files = list((directory() / dataset_id).iterdir())
+    except FileNotFoundError:
+        return
+    for old in files:
+        if keep is None or not old.name.startswith(f"{keep}."):
+            try:
+                old.unlink()
+            except OSError:
+                pass
+
+
+def make_parts(entries: Iterable[Entry], organization_states: dict[str, str], code: str) -> int:
+    """Make the parts (every format) of the entries that have none under their current key; how many."""
+    # The reference is written last: with it, every format's part is there.
+    wanted = {e.id: e for e in entries if not _path(REFERENCE, e.id, part_key(e, organization_states, code)).exists()}
+    if not wanted:
+        return 0
+    from ckanext.kalmar_oppnadata.catalog.documents import CatalogSerializer
+
+    serializer = CatalogSerializer()  # one for all: ckanext-dcat reads its profiles' entry points on creation
+    made = 0
+    for dataset in _datasets(list(wanted)):
+        entry = wanted[dataset["id"]]
+        key = part_key(entry, organization_states, code)
+        graph, ref = serializer.dataset_graph(dataset)
+        _drop_others(entry.id, key)
+        for fmt in parts.FORMATS:
+            _write(_path(fmt, entry.id, key), parts.part(fmt, graph))
+        # Last, so that a dataset with a reference has its parts: what the catalog's header says of it.
+        _write(_path(REFERENCE, entry.id, key), json.dumps({
+            "uri": str(ref), "metadata_created": dataset.get("metadata_created"),
+            "metadata_modified": dataset.get("metadata_modified")}))
+        made += 1
+    return made
+
+
+def references(entries: Iterable[Entry], organization_states: dict[str, str],
+               code: str) -> list[tuple[Entry, dict[str, Any]]]:
+    """The entries that have parts, each with its dataset's URI and dates (for the catalog's header)."""
+    found = []
+    for entry in entries:
+        try:
+            text = _path(REFERENCE, entry.id, part_key(entry, organization_states, code)).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            continue  # left the public set between the listing and the reading of its dataset
+        found.append((entry, json.loads(text)))
+    return found
+
+
+def kept_parts(fmt: str, entries: Iterable[Entry], organization_states: dict[str, str],
+               code: str) -> Iterator[str]:
+    """The text of each entry's part in ``fmt``, read one at a time (an entry without one, because it left
+    the public set after it was listed, is left out)."""
+    for entry in entries:
+        try:
+            yield _path(fmt, entry.id, part_key(entry, organization_states, code)).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            continue
+
+
+def forget(dataset_id: str) -> None:
+    """Remove a dataset's kept parts (it is no longer public)."""
+    shutil.rmtree(directory() / dataset_id, ignore_errors=True)

@@ -1,0 +1,171 @@
+"""The pieces a complete catalog is streamed from: a header, one part per dataset, a footer.
+
+A part is one dataset's description (the triples ``dcat_ap_se`` makes for it, in a graph of its own)
+written by an rdflib serializer that leaves out the document's start and end, so that parts can be
+written one after the other between a header and a footer:
+
+- **Turtle**: the header declares every namespace the profile binds (``namespaces()``), and a part uses
+  prefixes of those only (``serializers.CatalogTurtleSerializer``: any other URI in full);
+- **RDF/XML**: ``rdf:Description`` elements as rdflib's plain RDF/XML writer makes them; a property in a
+  namespace the header does not declare declares it on its own element;
+- **JSON-LD**: the document is a JSON array of node objects in expanded form (valid JSON-LD); a part is
+  its dataset's node objects.
+
+Blank nodes are written with the labels rdflib gives them (random UUIDs), so two parts never share one.
+The catalog's own description and its ``dcat:dataset`` links are the header's triples, written the same
+way. Which parts a document needs and when a part is rebuilt: ``catalog/keeping.py``.
+"""
+from __future__ import annotations
+
+import functools
+import io
+import json
+from typing import IO, Any, Callable, Iterable
+from xml.sax.saxutils import escape, quoteattr
+
+from rdflib import Graph, Literal
+from rdflib.namespace import NamespaceManager
+from rdflib.plugins.serializers.jsonld import from_rdf
+from rdflib.plugins.serializers.rdfxml import XMLSerializer
+from rdflib.plugins.serializers.xmlwriter import ESCAPE_ENTITIES
+from rdflib.term import BNode, URIRef
+
+from ckanext.kalmar_oppnadata.catalog.serializers import CatalogTurtleSerializer
+
+FORMATS = ("rdf", "ttl", "jsonld")  # the documents' formats (``documents.FORMATS``: rdf and xml are one)
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+@functools.lru_cache(maxsize=1)
+def namespaces() -> tuple[tuple[str, str], ...]:
+    """The namespaces a catalog declares, as (prefix, URI): rdflib's defaults with the ones the profiles
+    bind (ckanext-dcat's table, which ``dcat_ap_se`` binds too)."""
+    from ckanext.dcat.profiles.base import namespaces as profile_namespaces
+
+    graph = Graph()
+    for prefix, uri in profile_namespaces.items():
+        graph.bind(prefix, uri)
+    bound = {prefix: str(uri) for prefix, uri in graph.namespaces() if prefix and prefix != "xml"}
+    bound.setdefault("rdf", RDF_NS)
+    return tuple(sorted(bound.items()))
+
+
+def new_graph() -> Graph:
+    """An empty graph binding exactly ``namespaces()``, so that every part uses the same prefixes."""
+    graph = Graph(bind_namespaces="none")
+    manager = NamespaceManager(graph, bind_namespaces="none")
+    for prefix, uri in namespaces():
+        manager.bind(prefix, URIRef(uri), override=True, replace=True)
+    graph.namespace_manager = manager
+    return graph
+
+
+# ------------------------------------------------------------------------------------------ Turtle
+class _TurtleBody(CatalogTurtleSerializer):
+    """Statements only: the header declares the prefixes."""
+
+    def startDocument(self) -> None:
+        self._started = True
+
+    def endDocument(self) -> None:
+        pass
+
+
+def _turtle_part(graph: Graph) -> str:
+    stream = io.BytesIO()
+    _TurtleBody(graph).serialize(stream, encoding="utf-8")
+    return stream.getvalue().decode("utf-8")
+
+
+def _turtle_header(graph: Graph) -> str:
+    stream = io.BytesIO()
+    writer = CatalogTurtleSerializer(graph)
+    writer.reset()
+    writer.stream = stream
+    for prefix, uri in namespaces():
+        writer.addNamespace(prefix, URIRef(uri))
+    writer.startDocument()  # the prefix declarations
+    return stream.getvalue().decode("utf-8") + "\n" + _turtle_part(graph)
+
+
+# ------------------------------------------------------------------------------------------ RDF/XML
+class _XMLBody(XMLSerializer):
+    """``rdf:Description`` elements only: the header opens ``rdf:RDF`` with the namespaces declared."""
+
+    def serialize(self, stream: IO[bytes], base: str | None = None, encoding: str | None = None,
+                  **kwargs: Any) -> None:
+        self._XMLSerializer__serialized = {}
+        self._declared = {uri: prefix for prefix, uri in namespaces()}
+        self.write = lambda text: stream.write(text.encode("utf-8"))
+        for subject in self.store.subjects(unique=True):
+            self.subject(subject, 1)
+
+    def predicate(self, predicate: URIRef, object: Any, depth: int = 1) -> None:
+        _, namespace, name = self.store.namespace_manager.compute_qname_strict(predicate)
+        prefix = self._declared.get(str(namespace))
+        qname, declare = (f"{prefix}:{name}", "") if prefix else (f"p:{name}", f" xmlns:p={quoteattr(namespace)}")
+        indent = "  " * depth
+        if isinstance(object, Literal):
+            attributes = f' xml:lang="{object.language}"' if object.language else ""
+            if object.datatype:
+                attributes += f" rdf:datatype={quoteattr(object.datatype)}"
+            self.write(f"{indent}<{qname}{declare}{attributes}>{escape(object, ESCAPE_ENTITIES)}</{qname}>\n")
+        elif isinstance(object, BNode):
+            self.write(f'{indent}<{qname}{declare} rdf:nodeID="{object}"/>\n')
+        else:
+            self.write(f"{indent}<{qname}{declare} rdf:resource={quoteattr(self.relativize(object))}/>\n")
+
+
+def _xml_part(graph: Graph) -> str:
+    stream = io.BytesIO()
+    _XMLBody(graph).serialize(stream)
+    return stream.getvalue().decode("utf-8")
+
+
+def _xml_header(graph: Graph) -> str:
+    declarations = "".join(f"\n   xmlns:{prefix}={quoteattr(uri)}" for prefix, uri in namespaces())
+    return f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{declarations}\n>\n' + _xml_part(graph)
+
+
+# ------------------------------------------------------------------------------------------ JSON-LD
+def _jsonld_nodes(graph: Graph) -> list[str]:
+    return [json.dumps(node, ensure_ascii=False, sort_keys=True) for node in from_rdf(graph)]
+
+
+def _jsonld_part(graph: Graph) -> str:
+    return "".join(f",\n{node}" for node in _jsonld_nodes(graph))  # each node follows one before it
+
+
+def _jsonld_header(graph: Graph) -> str:
+    nodes = _jsonld_nodes(graph)
+    if not nodes:
+        raise ValueError("a catalog's header has at least the catalog's own node")
+    return "[\n" + ",\n".join(nodes)
+
+
+WRITERS: dict[str, tuple[Callable[[Graph], str], Callable[[Graph], str], str]] = {
+    # format → (header with the catalog's triples, one dataset's part, footer)
+    "ttl": (_turtle_header, _turtle_part, ""),
+    "rdf": (_xml_header, _xml_part, "</rdf:RDF>\n"),
+    "jsonld": (_jsonld_header, _jsonld_part, "\n]\n"),
+}
+
+
+def header(fmt: str, graph: Graph) -> str:
+    return WRITERS[fmt][0](graph)
+
+
+def part(fmt: str, graph: Graph) -> str:
+    return WRITERS[fmt][1](graph)
+
+
+def footer(fmt: str) -> str:
+    return WRITERS[fmt][2]
+
+
+def write_document(fmt: str, catalog_graph: Graph, parts: Iterable[str], out: IO[str]) -> None:
+    """Header, the parts in turn, footer: one document, never whole in memory."""
+    out.write(header(fmt, catalog_graph))
+    for text in parts:
+        out.write(text)
+    out.write(footer(fmt))

@@ -1,0 +1,264 @@
+"""The catalog made of kept per-dataset parts (catalog/keeping.py, catalog/parts.py, catalog/caching.py).
+
+Each served document (/catalog.rdf, .ttl, .jsonld, and an organization's) must be the same graph as the
+catalog built whole from the same datasets (``rdflib.compare.isomorphic``), on a few hundred datasets and
+after every kind of change; a dataset made private is never in a catalog served after that; concurrent
+requests against real server processes start exactly one build; a failed build serves the last good
+version only when that leaks nothing; the portal's own job records change neither the dataset nor its part.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, DCTERMS, RDF
+
+import ckan.plugins.toolkit as tk
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+ROOT = Path(__file__).resolve().parents[1]
+STACK = Path(os.environ.get("KALMAR_STACK_DIR", ROOT / ".stack"))
+CKAN = str(Path(sys.executable).with_name("ckan"))
+PARSE = {"rdf": "xml", "ttl": "turtle", "jsonld": "json-ld"}
+MANY = int(os.environ.get("KALMAR_TEST_MANY", 240))  # with the fixture's datasets, a few hundred
+
+
+def whole_graph(app, org: dict | None = None) -> Graph:
+    """The catalog built whole, as before kept parts (documents.serialize)."""
+    from ckanext.kalmar_oppnadata.catalog import documents
+
+    with app.flask_app.test_request_context():
+        body = (documents.organization_catalog(org, "ttl") if org else documents.portal_catalog("ttl"))[0]
+    return Graph().parse(data=body, format="turtle")
+
+
+def served(app, url: str) -> Graph:
+    response = app.get(url)
+    assert response.status_code == 200, response.body[:500]
+    return Graph().parse(data=response.body, format=PARSE[url.rsplit(".", 1)[1]])
+
+
+def dataset_ids(graph: Graph) -> set[str]:
+    return {str(d).rsplit("/", 1)[-1] for d in graph.subjects(RDF.type, DCAT.Dataset)}
+
+
+def builds() -> list[dict]:
+    log = Path(tk.config.get("ckan.storage_path")) / "kalmar-cache" / "builds.log"
+    return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+def assert_same_as_whole(app, org: dict | None = None) -> Graph:
+    expected = whole_graph(app, org)
+    base = f"/organization/{org['name']}/catalog" if org else "/catalog"
+    for fmt in PARSE:
+        graph = served(app, f"{base}.{fmt}")
+        if not isomorphic(graph, expected):
+            from rdflib.compare import graph_diff, to_isomorphic
+
+            _, served_only, whole_only = graph_diff(to_isomorphic(graph), to_isomorphic(expected))
+            shown = sorted(f"served: {t}" for t in served_only)[:8] + sorted(f"whole: {t}" for t in whole_only)[:8]
+            pytest.fail(f"{base}.{fmt} differs from the whole build:\n" + "\n".join(shown))
+    return expected
+
+
+def _add_datasets(catalog_portal, count: int) -> dict:
+    """The catalog fixture plus ``count`` public datasets in two organizations, each with a linked file."""
+    from ckan.tests.helpers import call_action
+
+    site_user = call_action("get_site_user", context={"ignore_auth": True})["name"]
+    made = []
+    for number in range(count):
+        org = catalog_portal["kalmar"] if number % 2 else catalog_portal["nybro"]
+        made.append(call_action("package_create", context={"ignore_auth": True, "user": site_user},
+                                owner_org=org["id"], name=f"mangd-{number:03d}", title=f"Mängd {number}",
+                                notes=f"Datamängd nummer {number}.", classification_confirmed=True,
+                                private=False, sdg=[str(1 + number % 17)],
+                                resources=[{"url": f"https://www.example.org/{number}.csv",
+                                            "name": f"Fil {number}"}]))
+    return {**catalog_portal, "many": made}
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """No kept part or document from another test."""
+    import shutil
+
+    shutil.rmtree(Path(tk.config.get("ckan.storage_path")) / "kalmar-cache", ignore_errors=True)
+
+
+@pytest.fixture
+def many(catalog_portal):
+    return _add_datasets(catalog_portal, MANY)
+
+
+@pytest.fixture
+def some(catalog_portal):
+    return _add_datasets(catalog_portal, 24)
+
+
+def test_kept_catalog_is_the_whole_build_through_every_change(app, api, many, monkeypatch):
+    token = many["token"]
+    first = assert_same_as_whole(app)
+    assert len(dataset_ids(first)) == MANY + 2  # the fixture's two public datasets and MANY
+    assert [b["parts_made"] for b in builds()] == [MANY + 2, 0, 0]  # made once for the three formats
+
+    # One edit: the next document remakes that dataset's part only.
+    edited = many["many"][7]
+    api("package_patch", token=token, id=edited["id"], title="Ändrad titel")
+    graph = assert_same_as_whole(app)
+    assert any(str(t) == "Ändrad titel" for t in graph.objects(None, DCTERMS.title))
+    assert [b["parts_made"] for b in builds()[-3:]] == [1, 0, 0]  # rdf made it; ttl and jsonld reused it
+
+    # Deleted and made private: gone from every format, the rest unchanged.
+    api("package_delete", token=token, id=many["many"][8]["id"])
+    api("package_patch", token=token, id=many["many"][9]["id"], private=True)
+    graph = assert_same_as_whole(app)
+    assert not {many["many"][8]["id"], many["many"][9]["id"]} & dataset_ids(graph)
+
+    # An organization's edit: its datasets' parts (their publisher) are made again, the others' kept.
+    api("organization_patch", token=token, id=many["nybro"]["id"], title="Nybro kommun (ny titel)")
+    assert_same_as_whole(app)
+    nybro_count = sum(1 for d in many["many"] if d["owner_org"] == many["nybro"]["id"]) - 1  # one deleted
+    assert builds()[-3]["parts_made"] == nybro_count + 1  # and the fixture's Nybro dataset
+    nybro = api("organization_show", id=many["nybro"]["id"])["result"]
+    assert_same_as_whole(app, nybro)
+
+    # A change of the code state (a setting the documents use): every part is made again.
+    monkeypatch.setitem(tk.config, "ckan.site_description", "Ny beskrivning av portalen.")
+    assert_same_as_whole(app)
+    assert builds()[-3]["parts_made"] == MANY  # MANY + 2, less the deleted and the private one
+
+
+def test_a_dataset_made_private_is_never_in_a_later_catalog(app, api, some):
+    token, target = some["token"], some["many"][3]
+    assert target["id"] in dataset_ids(served(app, "/catalog.rdf"))
+    assert target["id"] in dataset_ids(served(app, f"/organization/{some['kalmar']['name']}/catalog.ttl"))
+    api("package_patch", token=token, id=target["id"], private=True)
+    for url in ("/catalog.rdf", "/catalog.ttl", "/catalog.jsonld",
+                f"/organization/{some['kalmar']['name']}/catalog.ttl"):
+        assert target["id"] not in dataset_ids(served(app, url)), url
+
+
+def test_a_failed_build_serves_the_last_good_version_only_if_it_leaks_nothing(app, api, some, monkeypatch):
+    from ckanext.kalmar_oppnadata.catalog import keeping
+
+    token = some["token"]
+    good = app.get("/catalog.ttl")
+    real = keeping.make_parts
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("the build failed")
+
+    monkeypatch.setattr(keeping, "make_parts", failing)
+    api("package_patch", token=token, id=some["many"][1]["id"], title="Ny titel")
+    stale = app.get("/catalog.ttl")
+    assert stale.status_code == 200 and stale.body == good.body
+    assert stale.headers["Warning"] == '110 - "Response is Stale"'
+
+    api("package_patch", token=token, id=some["many"][2]["id"], private=True)
+    refused = app.get("/catalog.ttl")
+    assert refused.status_code == 503  # the last good version has the dataset made private: never served
+    assert some["many"][2]["id"] not in refused.body
+
+    monkeypatch.setattr(keeping, "make_parts", real)
+    graph = served(app, "/catalog.ttl")
+    assert some["many"][2]["id"] not in dataset_ids(graph)
+    assert any(str(t) == "Ny titel" for t in graph.objects(None, DCTERMS.title))
+
+
+# ------------------------------------------------------------------- real server processes, concurrently
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def servers():
+    """Two CKAN web servers (threaded) on the test database, as two processes of a deployment."""
+    started = []
+    log = open(STACK / "logs" / "catalog-test-ckan.log", "w")
+    try:
+        for _ in range(2):
+            port = _free_port()
+            url = f"http://127.0.0.1:{port}"
+            process = subprocess.Popen(
+                [CKAN, "-c", str(ROOT / "test.ini"), "run", "-H", "127.0.0.1", "-p", str(port),
+                 "--disable-reloader", "--threaded"],
+                env={**os.environ, "CKAN_SITE_URL": tk.config.get("ckan.site_url")}, stdout=log,
+                stderr=subprocess.STDOUT)
+            started.append((url, process))
+        for url, process in started:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    if requests.get(f"{url}/api/3/action/status_show", timeout=2).ok:
+                        break
+                except requests.ConnectionError:
+                    pass
+                assert process.poll() is None, "a CKAN server exited; see .stack/logs/catalog-test-ckan.log"
+                assert time.monotonic() < deadline, "a CKAN server did not start"
+                time.sleep(0.5)
+        yield [url for url, _ in started]
+    finally:
+        for _, process in started:
+            process.terminate()
+            process.wait(timeout=30)
+        log.close()
+
+
+def test_concurrent_requests_after_an_edit_start_exactly_one_build(api, some, servers):
+    first = requests.get(f"{servers[0]}/catalog.rdf", timeout=300)
+    assert first.status_code == 200
+    target = some["many"][5]
+    api("package_patch", token=some["token"], id=target["id"], title="Samtidigt ändrad")
+    barrier = threading.Barrier(8)
+    answers: list[requests.Response] = []
+
+    def fetch(base: str) -> None:
+        barrier.wait()
+        answers.append(requests.get(f"{base}/catalog.rdf", timeout=300))
+
+    threads = [threading.Thread(target=fetch, args=(servers[n % 2],)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [a.status_code for a in answers] == [200] * 8
+    assert sorted(a.headers["X-Kalmar-Catalog"] for a in answers).count("built") == 1
+    assert len({a.content for a in answers}) == 1  # every client got the one new version
+    graph = Graph().parse(data=answers[0].content, format="xml")
+    assert any(str(t) == "Samtidigt ändrad" for t in graph.objects(None, DCTERMS.title))
+    after_edit = [b for b in builds() if b["document"] == "catalog-rdf"][1:]
+    assert len(after_edit) == 1 and after_edit[0]["parts_made"] == 1
+
+
+# ------------------------------------------------------------------------------ the portal's own job records
+def test_job_records_are_not_changes_of_the_dataset_nor_of_its_part(app, api, some):
+    from ckanext.kalmar_oppnadata.files import records
+
+    token, dataset = some["token"], some["many"][11]
+    resource_id = dataset["resources"][0]["id"]
+    served(app, "/catalog.ttl")
+    before = api("package_show", id=dataset["id"])["result"]
+    activities = api("package_activity_list", token=token, id=dataset["id"])["result"]
+
+    with app.flask_app.test_request_context():
+        records.write(resource_id, records.REPORT, {"status": "valid", "file_url": "https://www.example.org/11.csv"})
+    after = api("package_show", id=dataset["id"])["result"]
+    assert after["resources"][0][records.REPORT]["status"] == "valid"  # recorded
+    assert after["metadata_modified"] == before["metadata_modified"]
+    assert api("package_activity_list", token=token, id=dataset["id"])["result"] == activities
+    assert served(app, "/catalog.ttl")  # assembled again (the index changed) from the kept parts
+    assert builds()[-1]["parts_made"] == 0
