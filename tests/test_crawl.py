@@ -28,6 +28,7 @@ import ckan
 import ckanext.harvest
 
 from .browser_support import EDITOR, REPORTS, ROOT, SCREENSHOTS, SYSADMIN, log_in
+from .examples import ALLOWED_HOST
 
 CRAWL_SHOTS = SCREENSHOTS / "crawl"
 WIDTHS = (1280, 390)
@@ -216,7 +217,7 @@ def _portal_pages(portal) -> dict[str, list[str]]:
     own pages and the admin pages."""
     token = {"Authorization": portal["token"]}
     source = requests.post(f"{portal['url']}/api/3/action/harvest_source_create", headers=token, timeout=30, json={
-        "name": "kalmar-dcat", "title": "Kalmar kommuns katalog", "url": "https://www.kalmar.se/dcat.rdf",
+        "name": "kalmar-dcat", "title": "Kalmar kommuns katalog", "url": f"http://{ALLOWED_HOST}:9/dcat.rdf",
         "source_type": "dcat_rdf", "owner_org": "kalmar-kommun", "frequency": "MANUAL"})
     assert source.ok, source.text
     dataset = requests.get(f"{portal['url']}/api/3/action/package_show", params={"id": "demo-badplatser-kalmar"},

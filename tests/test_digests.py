@@ -209,3 +209,14 @@ def test_editors_get_a_weekly_summary_of_what_needs_their_attention(app, api, cl
     assert FOLLOWER not in summary.text
     _upkeep(cli)
     assert len(mail.to("redaktor@kalmar.example.org")) == 1  # once a week
+
+
+def test_a_subscription_made_in_the_english_ui_is_confirmed_in_english(app, cli, portal, mail):
+    form = BeautifulSoup(app.get("/en/dataset/badplatser").body, "html.parser").select_one(".kalmar-subscribe form")
+    data = {i["name"]: i.get("value", "") for i in form.select("input") if i.get("name")}
+    assert form.select_one("button").get_text(strip=True) == "Follow"
+    app.post(form["action"], data=dict(data, email=FOLLOWER), follow_redirects=False)
+    run_worker(cli)
+    [confirmation] = mail.to(FOLLOWER)
+    assert confirmation.message["Subject"] == "Confirm your subscription to Badplatser"
+    assert confirmation.text.startswith("Someone, hopefully you, asked to hear by e-mail when Badplatser changes")

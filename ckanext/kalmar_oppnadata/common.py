@@ -66,15 +66,17 @@ def current_language() -> str:
         return tk.config.get("ckan.locale_default") or "sv"
 
 
-def portal_gettext(message: str) -> str:
-    """``message`` in the portal's default language, from CKAN's and the extension's catalogs, for text a
-    job stores (a preview's title): a job has no request to take a language from, and CKAN's ``_``
-    leaves text untranslated there."""
+def portal_gettext(message: str, lang: str | None = None) -> str:
+    """``message`` in ``lang`` (default: the portal's default language), from CKAN's and the extension's
+    catalogs, for text a job writes (a preview's title, a mail): a job has no request to take a language
+    from, and CKAN's ``_`` leaves text untranslated there."""
     from babel.support import Translations
 
     import ckan
 
-    locale = tk.config.get("ckan.locale_default") or "en"
+    locale = lang or tk.config.get("ckan.locale_default") or "en"
+    if locale == "en":  # the messages are English
+        return message
     translations = Translations.load(os.path.join(os.path.dirname(ckan.__file__), "i18n"), [locale], "ckan")
     ours = Translations.load(os.path.join(PACKAGE_DIR, "i18n"), [locale], "ckanext-kalmar_oppnadata")
     if isinstance(translations, Translations) and isinstance(ours, Translations):

@@ -10,7 +10,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.kalmar_oppnadata.common import portal_gettext as _
+from ckanext.kalmar_oppnadata.common import portal_gettext
 from ckanext.kalmar_oppnadata.digests import changes, store, tokens
 from ckanext.kalmar_oppnadata.mail import smtp
 
@@ -32,10 +32,16 @@ def _unsubscribe_headers(url: str) -> dict[str, str]:
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
+def _in(lang: str):
+    """A gettext for the subscriber's language (the language of the page they subscribed on)."""
+    return lambda message: portal_gettext(message, lang)
+
+
 def send_confirmation(subscription_id: str) -> None:
     subscription = store.get(subscription_id)
     if not subscription or subscription["confirmed"]:
         return
+    _ = _in(subscription["lang"])
     title = changes.topic_title(subscription["topic_type"], subscription["topic"], subscription["lang"])
     if title is None:
         return
@@ -51,6 +57,7 @@ def send_confirmation(subscription_id: str) -> None:
 
 
 def _section(subscription: dict[str, Any], title: str, found: dict[str, list[dict[str, Any]]]) -> str:
+    _ = _in(subscription["lang"])
     lines = [title]
     for label, datasets in ((_("New datasets:"), found["new"]), (_("Updated datasets:"), found["changed"])):
         if datasets:
@@ -76,6 +83,7 @@ def send_due() -> int:
                 covered.append(subscription["id"])
         if not sections:
             continue
+        _ = _in(subscription["lang"])  # the language of the address's latest subscription
         body = "\n\n".join([_("What has changed on {site} in what you follow:").format(
             site=tk.config.get("ckan.site_title"))] + sections)
         try:
