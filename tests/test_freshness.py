@@ -88,6 +88,8 @@ def test_a_dataset_late_for_its_update_says_so_on_its_page_and_in_search(app, ap
         "Uppdateras oregelbundet – senast uppdaterad ")
 
     assert _facet(api) == {"current": 1, "overdue": 1, "unscheduled": 1, "not_planned": 1}
+    overview = {o["name"]: o for o in api("overview_show")["result"]["organizations"]}
+    assert (overview["kalmar-kommun"]["datasets"], overview["kalmar-kommun"]["overdue"]) == (4, 1)
     found = api("package_search", fq="freshness:overdue")["result"]
     assert [d["name"] for d in found["results"]] == ["luftkvalitet"]
     assert found["results"][0]["freshness"]["state"] == "overdue"

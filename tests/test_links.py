@@ -166,6 +166,13 @@ def test_broken_links_are_shown_to_visitors_on_the_resource_and_to_editors_on_th
     visitor_page = BeautifulSoup(app.get("/organization/kalmar-kommun").body, "html.parser")
     assert visitor_page.select_one(".kalmar-broken-links") is None
 
+    # The region's overview counts them per organization.
+    overview = BeautifulSoup(app.get("/oversikt").body, "html.parser")
+    row = next(tr for tr in overview.select("table.kalmar-upkeep tbody tr") if "Kalmar kommun" in tr.get_text())
+    assert [td.get_text(strip=True) for td in row.select("td")] == ["1", "0", "5"]
+    shown = {o["name"]: o for o in api("overview_show")["result"]["organizations"]}
+    assert shown["kalmar-kommun"]["broken_links"] == 5
+
     # The quality score reads the check: a broken link is not reachable.
     score = api("quality_show", id=dataset["id"])["result"]
     row = next(r for r in score["indicators"] if r["indicator"] == "download_url_reachable")

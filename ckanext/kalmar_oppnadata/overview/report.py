@@ -16,6 +16,8 @@ from collections import Counter, defaultdict
 from typing import Any, Iterator
 
 from ckanext.kalmar_oppnadata.files import checking
+from ckanext.kalmar_oppnadata.freshness.status import OVERDUE
+from ckanext.kalmar_oppnadata.links import wording as links
 from ckanext.kalmar_oppnadata.overview import quality
 from ckanext.kalmar_oppnadata.registers import organizations, requested_datasets
 from ckanext.kalmar_oppnadata.search.indexing import answered_requests
@@ -65,12 +67,16 @@ def overview(context: dict[str, Any]) -> dict[str, Any]:
     cells: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     scores: dict[str, list[int]] = defaultdict(list)
     per_year: Counter = Counter()
+    overdue: Counter = Counter()  # datasets late for their update (freshness/)
+    broken: Counter = Counter()  # linked files that failed their last check (links/)
     datasets = []
     for d in visible_datasets(context):
         org = (d.get("organization") or {}).get("name")
         s = quality.score(d)
         scores[org].append(s["percent"])
         per_year[(org, d["metadata_created"][:4])] += 1
+        overdue[org] += (d.get("freshness") or {}).get("state") == OVERDUE
+        broken[org] += len(links.broken(d))
         errors = bool(checking.failing_resources(d))
         entry = {"name": d["name"], "title": d["title"], "organization": org, "private": d.get("private", False),
                  "quality": s["percent"], "rating": s["rating_sv"], "errors": errors, "advice": _advice(s)}
@@ -99,6 +105,8 @@ def overview(context: dict[str, Any]) -> dict[str, Any]:
             "requested_with_errors": sum(1 for r in requested if r["states"][o["name"]] == ERRORS),
             "quality": round(sum(own) / len(own)) if own else None,
             "per_year": {y: per_year.get((o["name"], y), 0) for y in years},
+            "overdue": overdue.get(o["name"], 0),
+            "broken_links": broken.get(o["name"], 0),
             "next_steps": _next_steps(o, requested, datasets),
         })
     ranking = sorted((o for o in organizations if o["quality"] is not None), key=lambda o: (-o["quality"], o["title"]))
