@@ -47,6 +47,8 @@ def portal() -> Iterator[dict[str, str]]:
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "CKAN_SITE_URL": url}
     ckan("db", "clean", "--yes", env=env)
+    # Jobs queued by earlier test modules (their datasets are gone with the database) are not the demo's.
+    ckan("jobs", "clear", env=env)
     ckan("db", "init", env=env)
     ckan("db", "pending-migrations", "--apply", env=env)
     ckan("search-index", "clear", env=env)
