@@ -60,7 +60,7 @@ class TestDeployment:
         compose = yaml.safe_load((ROOT / "deploy/compose.yaml").read_text())
         services = compose["services"]
         assert set(services) == {"nginx", "ckan", "worker", "harvest-gather", "harvest-fetch", "harvest-run",
-                                 "solr", "db", "redis"}
+                                 "upkeep", "solr", "db", "redis"}
         assert services["db"]["image"] == "postgres:15"
         assert services["worker"]["command"][-2:] == ["jobs", "worker"]
         assert services["ckan"]["build"]["dockerfile"] == "deploy/Dockerfile"
@@ -68,6 +68,8 @@ class TestDeployment:
         for queue in ("gather", "fetch"):
             assert services[f"harvest-{queue}"]["command"][-3:] == ["kalmar", "harvest-consumer", queue]
         assert "harvester run" in services["harvest-run"]["command"][-1]
+        assert "kalmar upkeep" in services["upkeep"]["command"][-1]
+        assert services["upkeep"]["image"] == services["ckan"]["image"]
         for name in ("ckan_storage", "solr_data", "pg_data"):
             assert name in compose["volumes"]
         for name in ("solr", "db", "redis", "ckan"):
