@@ -131,3 +131,27 @@ def page(browser):
     yield page
     context.close()
     assert not errors, f"JavaScript errors: {errors}"
+
+
+@pytest.fixture
+def no_dialog_counts():
+    """The public forms' rate-limit counts (dialog/guard.py) start from nothing, as on a new day."""
+    from ckan.lib.redis import connect_to_redis
+
+    redis = connect_to_redis()
+    for key in redis.scan_iter("kalmar:dialog:*"):
+        redis.delete(key)
+
+
+@pytest.fixture
+def mail(monkeypatch):
+    """A real SMTP server on loopback (tests/mailserver.py) that the portal sends to; its mailbox."""
+    from ckan.common import config
+
+    from .mailserver import MailServer
+
+    with MailServer() as server:
+        monkeypatch.setitem(config, "smtp.server", server.address)
+        monkeypatch.setitem(config, "smtp.starttls", False)
+        monkeypatch.setitem(config, "smtp.mail_from", "noreply@oppnadata.kalmar.test")
+        yield server.mailbox

@@ -6,37 +6,18 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from ckan.common import config
-from ckan.lib.redis import connect_to_redis
-
 from .examples import ALLOWED_HOST
 from .helpers import run_worker
-from .mailserver import MailServer
 
 # Linked files on the tests' allowed host, on a port where nothing listens: a link check fails at once,
 # without going outside the machine.
 CLOSED_LINK = f"http://{ALLOWED_HOST}:9/data.csv"
 
-pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues",
+                                     "no_dialog_counts")
 
 ASKER = "frida.forskare@lnu.example.org"
 USERS = ["anonymous", "editor of another organization", "editor of the organization", "sysadmin"]
-
-
-@pytest.fixture(autouse=True)
-def no_counts_left():
-    redis = connect_to_redis()
-    for key in redis.scan_iter("kalmar:dialog:*"):
-        redis.delete(key)
-
-
-@pytest.fixture
-def mail(monkeypatch):
-    with MailServer() as server:
-        monkeypatch.setitem(config, "smtp.server", server.address)
-        monkeypatch.setitem(config, "smtp.starttls", False)
-        monkeypatch.setitem(config, "smtp.mail_from", "noreply@oppnadata.kalmar.test")
-        yield server.mailbox
 
 
 @pytest.fixture

@@ -16,38 +16,21 @@ import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.common import config
 from ckan.lib import search
-from ckan.lib.redis import connect_to_redis
 
 from ckanext.kalmar_oppnadata.digests.store import subscription_table
 from ckanext.kalmar_oppnadata.jobs import queue
 
 from .examples import ALLOWED_HOST
 from .helpers import run_worker
-from .mailserver import MailServer
 
 # Linked files on the tests' allowed host, on a port where nothing listens: a link check fails at once,
 # without going outside the machine.
 CLOSED_LINK = f"http://{ALLOWED_HOST}:9/data.csv"
 
-pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues",
+                                     "no_dialog_counts")
 
 FOLLOWER = "foljare@example.org"
-
-
-@pytest.fixture(autouse=True)
-def no_counts_left():
-    redis = connect_to_redis()
-    for key in redis.scan_iter("kalmar:dialog:*"):
-        redis.delete(key)
-
-
-@pytest.fixture
-def mail(monkeypatch):
-    with MailServer() as server:
-        monkeypatch.setitem(config, "smtp.server", server.address)
-        monkeypatch.setitem(config, "smtp.starttls", False)
-        monkeypatch.setitem(config, "smtp.mail_from", "noreply@oppnadata.kalmar.test")
-        yield server.mailbox
 
 
 @pytest.fixture
