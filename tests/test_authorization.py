@@ -14,7 +14,7 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckanext.kalmar_oppnadata.logic import action, auth
 from ckanext.kalmar_oppnadata.web import cli as kalmar_cli
 
-from .examples import ACTIONS, BADPLATSER
+from .examples import ACTIONS, BADPLATSER, DATA_LINK
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -44,7 +44,7 @@ def role_tokens(api, sysadmin_with_token, user_factory, api_token_factory):
         api("organization_create", token=admin, name=name, title=name.title(), email=f"oppnadata@{name}.se")
     api("package_create", token=admin, name="publik", title="Publik badplats", owner_org="kalmar-kommun",
         notes="x", private=False, classification_confirmed=True, conforms_to=[BADPLATSER],
-        tags=[{"name": "bad"}])
+        tags=[{"name": "bad"}], resources=[DATA_LINK])
     tokens = {"anonymous": None, "sysadmin": admin}
     for who, org in (("editor of the organization", "kalmar-kommun"),
                      ("editor of another organization", "nybro-kommun")):

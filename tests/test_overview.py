@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from .examples import BADPLATSER, FULL, FULL_RESOURCE
+from .examples import BADPLATSER, DATA_LINK, FULL, FULL_RESOURCE
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 INVOICES = "https://lankadedata.se/spec/leverantorsreskontra/1.1"
@@ -23,7 +23,7 @@ def seeded(api, sysadmin_with_token, user_factory, api_token_factory):
                         ("nybro-kommun", "Nybro kommun")):
         orgs[name] = api("organization_create", token=token, name=name, title=title,
                          email=f"oppnadata@{name}.se")["result"]
-    public = dict(classification_confirmed=True, private=False)
+    public = dict(classification_confirmed=True, private=False, resources=[DATA_LINK])
     api("package_create", token=token, name="bad-kalmar", title="Badplatser Kalmar", notes="x",
         owner_org="kalmar-kommun", conforms_to=[BADPLATSER], **public)
     api("package_create", token=token, name="bad-borgholm", title="Badplatser Borgholm", notes="x",
