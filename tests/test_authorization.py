@@ -29,6 +29,9 @@ PAGES = {
     "/specifikationer": "/specifikationer",
     "/oversikt": "/oversikt",
     "/oversikt.csv": "/oversikt.csv",
+    # Images of other plugins' stylesheets (web/assets.py)
+    "/kalmar-assets/<library>/<path:filename>":
+        "/kalmar-assets/ckanext-spatial/js/vendor/leaflet.draw/0.4.14/images/spritesheet.svg",
 }
 
 # What the region's operator does from the command line only, and must not be reachable over HTTP.
