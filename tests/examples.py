@@ -5,6 +5,8 @@
 - ``BADPLATSER``: the national specification for bathing sites, and ``GOOD``: a CSV that follows it;
 - ``ACTIONS``: every action of the extension with the arguments of a valid call (test_authorization.py
   checks the list against what the plugin registers);
+- ``DATA_LINK``: a resource that links to data, for a public dataset (it needs a file or link; a JSON file
+  is neither checked nor loaded into the DataStore, so no test fetches it);
 - ``ALLOWED_HOST``: the name test.ini lets the portal fetch from, on loopback;
 - ``DIGG_EXAMPLES``: DIGG's DCAT-AP-SE example records (see ``tests/data/digg-examples/README.md``).
 """
@@ -19,6 +21,8 @@ DIGG_EXAMPLES = DATA / "digg-examples"
 # test.ini (ckanext.kalmar_oppnadata.fetch_allowed_hosts): a public-looking name the portal takes to be
 # 127.0.0.1 with no DNS look-up, for the tests' servers on loopback.
 ALLOWED_HOST = "oppen.kalmar.test"
+
+DATA_LINK = {"url": "https://www.kalmar.se/psidata/badplatser.json", "name": "Badplatser (JSON)", "format": "JSON"}
 
 BADPLATSER = "https://dataportal.se/specifications/badplatser/1.0"
 GOOD = "place_id,name,latitude,longitude,description\n1,Stensö,56.64,16.33,Sandstrand\n2,Kalmarsund,56.66,16.36,\n"

@@ -20,10 +20,12 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
 @dataclass
 class Municipal:
-    """One dataset of the source catalog; ``version`` changes its text (an edit at the source)."""
+    """One dataset of the source catalog; ``version`` changes its text (an edit at the source); ``files=False``
+    gives it no distribution."""
     number: int
     version: int = 1
     valid: bool = True
+    files: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -51,7 +53,7 @@ class Municipal:
             "temporal_end": f"{2001 + n % 20}-12-31", "issued": "2024-03-01", "url": f"{ORIGIN}/sida/{n:03d}",
             "resources": [{"uri": f"{self.uri}/distribution/{k}", "name": f"Fil {k} av datamängd {n}",
                            "url": f"{ORIGIN}/filer/{n:03d}-{k}.csv", "mimetype": "text/csv", "license": CC0}
-                          for k in range(1, 2 + n % 3 + 1)],
+                          for k in range(1, 2 + n % 3 + 1) if self.files],
         }
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from .examples import DATA_LINK
+
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 
@@ -15,11 +17,12 @@ def goal_datasets(api, sysadmin_with_token):
     other = api("organization_create", token=token, name="nybro-kommun", title="Nybro kommun",
                 email="oppnadata@nybro.se")["result"]
     public = api("package_create", token=token, name="badplatser", title="Badplatser", notes="x",
-                 owner_org=org["id"], sdg=["6", "11"], classification_confirmed=True, private=False)["result"]
+                 owner_org=org["id"], sdg=["6", "11"], classification_confirmed=True, private=False,
+                 resources=[DATA_LINK])["result"]
     api("package_create", token=token, name="hemliga-vattenprover", title="Hemliga vattenprover", notes="x",
         owner_org=org["id"], sdg=["6"], private=True)
     api("package_create", token=token, name="nybro-energi", title="Energi i Nybro", notes="x",
-        owner_org=other["id"], sdg=["7"], classification_confirmed=True, private=False)
+        owner_org=other["id"], sdg=["7"], classification_confirmed=True, private=False, resources=[DATA_LINK])
     return {"public": public, "token": token}
 
 

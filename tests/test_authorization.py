@@ -14,7 +14,7 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckanext.kalmar_oppnadata.logic import action, auth
 from ckanext.kalmar_oppnadata.web import cli as kalmar_cli
 
-from .examples import ACTIONS, BADPLATSER
+from .examples import ACTIONS, BADPLATSER, DATA_LINK
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -30,6 +30,9 @@ PAGES = {
     "/specifikationer/<slug>/mall.csv": "/specifikationer/badplatser-1.0/mall.csv",
     "/oversikt": "/oversikt",
     "/oversikt.csv": "/oversikt.csv",
+    # Images of other plugins' stylesheets (web/assets.py)
+    "/kalmar-assets/<library>/<path:filename>":
+        "/kalmar-assets/ckanext-spatial/js/vendor/leaflet.draw/0.4.14/images/spritesheet.svg",
 }
 
 # The dialog's actions and pages, and subscribing, have their own rules (tests/test_dialog.py,
@@ -51,7 +54,7 @@ def role_tokens(api, sysadmin_with_token, user_factory, api_token_factory):
         api("organization_create", token=admin, name=name, title=name.title(), email=f"oppnadata@{name}.se")
     api("package_create", token=admin, name="publik", title="Publik badplats", owner_org="kalmar-kommun",
         notes="x", private=False, classification_confirmed=True, conforms_to=[BADPLATSER],
-        tags=[{"name": "bad"}])
+        tags=[{"name": "bad"}], resources=[DATA_LINK])
     tokens = {"anonymous": None, "sysadmin": admin}
     for who, org in (("editor of the organization", "kalmar-kommun"),
                      ("editor of another organization", "nybro-kommun")):

@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS
 
 import ckan.model as model
 
-from .examples import ACTIONS, BADPLATSER
+from .examples import ACTIONS, BADPLATSER, DATA_LINK
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -44,7 +44,8 @@ def public_dataset_token(api, sysadmin_with_token):
     api("organization_create", token=token, name="kalmar-kommun", title="Kalmar kommun",
         email="oppnadata@kalmar.se")
     api("package_create", token=token, name="publik", title="Publik badplats", owner_org="kalmar-kommun",
-        notes="x", private=False, classification_confirmed=True, conforms_to=[BADPLATSER], sdg=["6"])
+        notes="x", private=False, classification_confirmed=True, conforms_to=[BADPLATSER], sdg=["6"],
+        resources=[DATA_LINK])
     return token
 
 
@@ -104,7 +105,7 @@ MARKUP_NOTES = ("**Fet** text. <script>alert('n')</script> <img src=x onerror=al
 def test_markup_in_text_fields_is_escaped_and_markdown_sanitised(app, api, public_dataset_token):
     api("package_create", token=public_dataset_token, name="markup", title=MARKUP_TITLE, notes=MARKUP_NOTES,
         owner_org="kalmar-kommun", private=False, classification_confirmed=True, sdg=["6"],
-        contact_name="Fritid <i>x</i>", tags=[{"name": "bad"}])
+        contact_name="Fritid <i>x</i>", tags=[{"name": "bad"}], resources=[DATA_LINK])
     for path in ("/dataset/markup", "/dataset/", "/agenda2030/6", "/organization/kalmar-kommun",
                  "/organization/kalmar-kommun/psidata", "/oversikt", "/"):
         page = app.get(path).body
@@ -130,7 +131,8 @@ UNICODE_TITLES = [
 @pytest.mark.parametrize("title", UNICODE_TITLES)
 def test_unicode_round_trips_through_api_search_pages_and_catalog(app, api, public_dataset_token, title):
     created = api("package_create", token=public_dataset_token, name="unicode", title=title, notes=title,
-                  owner_org="kalmar-kommun", private=False, classification_confirmed=True)["result"]
+                  owner_org="kalmar-kommun", private=False, classification_confirmed=True,
+                  resources=[DATA_LINK])["result"]
     assert api("package_show", id="unicode")["result"]["title"] == title
     assert [d["title"] for d in api("package_search", q="name:unicode")["result"]["results"]] == [title]
     assert title in app.get("/dataset/unicode").body
@@ -152,7 +154,8 @@ def test_nul_and_huge_text_are_refused_at_the_field_and_nothing_is_saved(api, pu
 def test_dataset_pages_and_catalogs_survive_unusual_uris(app, api, public_dataset_token):
     """A URI field holding something odd but valid must not break the catalog for everyone."""
     api("package_create", token=public_dataset_token, name="udda", title="Udda", notes="x", owner_org="kalmar-kommun",
-        private=False, classification_confirmed=True, url="https://www.kalmar.se/psidata?a=1&b=<2>")
+        private=False, classification_confirmed=True, url="https://www.kalmar.se/psidata?a=1&b=<2>",
+        resources=[DATA_LINK])
     graph = Graph().parse(data=app.get("/catalog.rdf").body, format="xml")
     assert len(graph) > 0
     assert any(isinstance(o, URIRef) and "kalmar.se/psidata" in str(o) for o in graph.objects())

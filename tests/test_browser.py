@@ -117,9 +117,12 @@ def test_visitor_searches_filters_by_municipality_goal_and_map(page, browser_por
 def test_keyboard_reaches_every_form_field(page, browser_portal):
     log_in(page, browser_portal, *EDITOR)
     page.goto(f"{browser_portal['url']}/dataset/new")
+    # Once the map is there, the extent's text is behind "Avancerat" (a summary, reached with Tab).
+    page.wait_for_selector(".kalmar-extent-map .leaflet-container")
     fields = page.eval_on_selector_all(
-        "form#dataset-edit input:not([type=hidden]), form#dataset-edit select, form#dataset-edit textarea",
-        "els => els.filter(e => e.offsetParent !== null).map(e => e.id || e.name)")
+        "form#dataset-edit input:not([type=hidden]), form#dataset-edit select, form#dataset-edit textarea, "
+        "form#dataset-edit summary",
+        "els => els.filter(e => e.checkVisibility()).map(e => e.id || e.name)")  # not inside a closed <details>
     reached = set()
     page.focus("#field-title")
     for _ in range(len(fields) * 3):
@@ -133,6 +136,131 @@ def test_keyboard_reaches_every_form_field(page, browser_portal):
         page.keyboard.press("Tab")
     missing = [f for f in fields if f not in reached]
     assert not missing, f"not reachable with Tab: {missing}"
+
+
+def _failed_requests(page) -> list[str]:
+    """Every request of the page that failed or was answered with an error (filled in as the page loads).
+    A request the browser itself abandoned because the page went on (ERR_ABORTED) is not a failure."""
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(f"{request.failure} {request.url}")
+            if request.failure != "net::ERR_ABORTED" else None)
+    page.on("response", lambda response: failed.append(f"{response.status} {response.url}")
+            if response.status >= 400 else None)
+    return failed
+
+
+def _serious(page) -> list[tuple[str, list]]:
+    violations = axe_module.Axe().run(page).response["violations"]
+    return [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations
+            if v["impact"] in ("serious", "critical")]
+
+
+def test_dataset_form_controls_are_visible_and_operable(page, browser_portal):
+    """Checkboxes with a box, a checked state and a focus ring; labels without a stray colon; a typed keyword
+    kept when the field is left; the extent drawn on the map, its text behind "Avancerat"; no failed request."""
+    failed = _failed_requests(page)
+    log_in(page, browser_portal, *EDITOR)
+    page.goto(f"{browser_portal['url']}/dataset/new")
+    page.wait_for_selector(".kalmar-extent-map .leaflet-draw-draw-rectangle")
+
+    for field in ("theme", "sdg", "answers", "language"):
+        boxes = page.locator(f"#field-{field} input[type=checkbox]")
+        assert boxes.count() > 1
+        size = boxes.first.bounding_box()
+        assert size["width"] >= 16 and size["height"] >= 16, (field, size)
+    environment = page.locator("#field-theme .form-check", has_text="Miljö")
+    box = environment.locator("input")
+    unchecked = box.evaluate("el => getComputedStyle(el).backgroundColor")
+    environment.locator("label").click()  # the label ticks its box
+    assert box.is_checked()
+    assert box.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(11, 83, 148)" != unchecked
+    # Keyboard: Tab to the next box shows a focus ring, Space ticks it.
+    box.focus()
+    page.keyboard.press("Tab")
+    focused = page.locator("#field-theme input:focus")
+    assert focused.evaluate("el => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]") == [
+        "solid", "3px"]
+    page.keyboard.press("Space")
+    assert focused.is_checked()
+    page.locator("#field-theme").screenshot(path=str(SCREENSHOTS / "form-checkboxes.png"))
+
+    labels = page.eval_on_selector_all("form#dataset-edit label, form#dataset-edit legend", """els => els
+        .filter(e => e.offsetParent !== null)
+        .map(e => e.innerText.trim() + (getComputedStyle(e, '::after').content.replace(/^(none|normal)$/, '')))""")
+    assert labels and not [t for t in labels if t.endswith(":") or '":"' in t], labels
+
+    page.click("#field-tag_string + .select2 .select2-search__field")
+    page.keyboard.type("bad, strand, friluftsliv")
+    page.keyboard.press("Tab")
+    assert sorted(page.input_value("#field-tag_string").split(",")) == ["bad", "friluftsliv", "strand"]
+    assert page.evaluate("document.activeElement.id") == "field-keywords_en"  # Tab went on to the next field
+
+    # The extent: the text is behind "Avancerat" (closed); a box drawn on the map becomes its GeoJSON.
+    assert not page.locator("#field-spatial").is_visible()
+    rectangle = page.locator(".kalmar-extent-map .leaflet-draw-draw-rectangle")
+    assert "spritesheet" in rectangle.evaluate("el => getComputedStyle(el).backgroundImage")
+    rectangle.click()
+    area = page.locator(".kalmar-extent-map .leaflet-container").bounding_box()
+    page.mouse.move(area["x"] + area["width"] * 0.3, area["y"] + area["height"] * 0.3)
+    page.mouse.down()
+    page.mouse.move(area["x"] + area["width"] * 0.6, area["y"] + area["height"] * 0.7, steps=8)
+    page.mouse.up()
+    page.locator(".kalmar-extent-advanced summary", has_text="Avancerat").click()
+    assert page.locator("#field-spatial").is_visible()
+    extent = json.loads(page.input_value("#field-spatial"))
+    assert extent["type"] == "Polygon" and len(extent["coordinates"][0]) == 5
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SCREENSHOTS / f"dataset-form-{width}.png"), full_page=True)
+    assert not failed, failed
+
+
+def test_a_dataset_is_not_published_without_data(page, browser_portal):
+    """On the form's data step, "Publish" without a file or link is refused in Swedish; the dataset stays a
+    draft; with a link it is published. Both error states of the form pass axe."""
+    failed = _failed_requests(page)
+    log_in(page, browser_portal, *EDITOR)
+    page.goto(f"{browser_portal['url']}/dataset/new")
+    page.fill("#field-title", "Webbtest: utan data")
+    page.evaluate("document.getElementById('field-name').value = 'webbtest-utan-data'")
+    page.fill("#field-notes", "En datamängd som först saknar data.")
+    page.select_option("#field-private", "False")
+    page.fill("#field-contact_email", "fel-adress")
+    with page.expect_navigation():
+        page.click("form#dataset-edit button[name=save]")
+    assert page.locator(".error-block", has_text="Ange en e-postadress").first.is_visible()
+    assert not _serious(page), "the dataset form in its error state"
+
+    page.fill("#field-contact_email", "fritid@example.org")
+    page.check("#field-classification_confirmed")
+    page.evaluate("document.getElementById('field-name').value = 'webbtest-utan-data'")
+    with page.expect_navigation():
+        page.click("form#dataset-edit button[name=save]")
+    assert "/resource/new" in page.url, page.locator(".error-block").all_inner_texts()
+    with page.expect_navigation():
+        page.click("button[name=save][value=go-metadata]")
+    assert "/resource/new" in page.url
+    refused = page.locator("#kalmar-publish-refused[role=alert]")
+    assert "Datamängden publicerades inte." in refused.inner_text()
+    assert "En publik datamängd behöver data: lägg till minst en fil eller länk" in refused.inner_text()
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SCREENSHOTS / f"publish-refused-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not _serious(page), "the data step in its error state"
+    draft = requests.get(f"{browser_portal['url']}/api/3/action/package_show", params={"id": "webbtest-utan-data"},
+                         headers={"Authorization": browser_portal["token"]}, timeout=10).json()["result"]
+    assert draft["state"] == "draft" and draft["resources"] == []
+
+    page.locator("form#resource-edit button", has_text="Länk").first.click()
+    page.fill("#field-resource-url", "https://www.kalmar.se/psidata/badplatser.json")
+    with page.expect_navigation():
+        page.click("button[name=save][value=go-metadata]")
+    assert page.url.endswith("/dataset/webbtest-utan-data"), page.locator(".alert, .error-block").all_inner_texts()
+    published = requests.get(f"{browser_portal['url']}/api/3/action/package_show",
+                             params={"id": "webbtest-utan-data"}, timeout=10).json()["result"]  # anonymous
+    assert published["state"] == "active" and len(published["resources"]) == 1
+    assert not failed, failed
 
 
 def _resource_page(portal, dataset: str) -> str:

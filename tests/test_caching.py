@@ -6,6 +6,8 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
+from .examples import DATA_LINK
+
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 
@@ -52,7 +54,7 @@ def test_overview_follows_changes_for_visitors(api, catalog_portal):
 
     assert kalmar_count() == 1  # "full"; the private draft is not counted
     api("package_create", token=catalog_portal["token"], owner_org=catalog_portal["kalmar"]["id"], name="ny",
-        title="Ny", notes="Ny datamängd.", classification_confirmed=True, private=False)
+        title="Ny", notes="Ny datamängd.", classification_confirmed=True, private=False, resources=[DATA_LINK])
     assert kalmar_count() == 2
     api("package_patch", token=catalog_portal["token"], id=catalog_portal["private"]["id"],
         classification_confirmed=True, private=False)

@@ -10,7 +10,7 @@ import pytest
 
 import ckan.model as model
 
-from .examples import FULL, FULL_RESOURCE
+from .examples import DATA_LINK, FULL, FULL_RESOURCE
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -108,7 +108,7 @@ class TestClassificationGate:
 
     def test_private_draft_then_confirm_and_publish(self, api, sysadmin_token, kalmar_org):
         created = api("package_create", token=sysadmin_token, name="utkast", title="Utkast", notes="x",
-                      owner_org=kalmar_org["id"], private=True)["result"]
+                      owner_org=kalmar_org["id"], private=True, resources=[DATA_LINK])["result"]
         api("package_patch", token=sysadmin_token, status=409, id=created["id"], private=False)
         assert api("package_show", token=sysadmin_token, id=created["id"])["result"]["private"] is True
         published = api("package_patch", token=sysadmin_token, id=created["id"], private=False,
@@ -117,7 +117,8 @@ class TestClassificationGate:
 
     def test_withdrawing_the_confirmation_of_a_public_dataset_is_refused(self, api, sysadmin_token, kalmar_org):
         created = api("package_create", token=sysadmin_token, name="publik", title="Publik", notes="x",
-                      owner_org=kalmar_org["id"], private=False, classification_confirmed=True)["result"]
+                      owner_org=kalmar_org["id"], private=False, classification_confirmed=True,
+                      resources=[DATA_LINK])["result"]
         api("package_patch", token=sysadmin_token, status=409, id=created["id"], classification_confirmed=False)
         shown = api("package_show", id=created["id"])["result"]
         assert shown["private"] is False and shown["classification_confirmed"] is True
@@ -267,7 +268,7 @@ def test_form_defaults_are_escaped_exactly_once(app, api, sysadmin_token):
 
 def test_dataset_page_shows_filled_fields_only(app, api, sysadmin_token, kalmar_org):
     api("package_create", token=sysadmin_token, name="sparsam", title="Sparsam", notes="x", owner_org=kalmar_org["id"],
-        private=False, classification_confirmed=True, frequency="ANNUAL")
+        private=False, classification_confirmed=True, frequency="ANNUAL", resources=[DATA_LINK])
     page = app.get("/dataset/sparsam").body
     assert "Uppdateringsfrekvens" in page and "Årligen" in page
     assert "Titel på engelska" not in page and "Version" not in page

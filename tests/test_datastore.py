@@ -22,7 +22,7 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckanext.kalmar_oppnadata.catalog import shacl
 from ckanext.kalmar_oppnadata.jobs import queue
 
-from .examples import BADPLATSER
+from .examples import BADPLATSER, DATA_LINK
 from .helpers import run_worker, upload
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues",
@@ -55,7 +55,7 @@ def kalmar_token(api, sysadmin_with_token):
 
 def dataset(api, token, name, **extra):
     data = {"name": name, "title": name.title(), "notes": "x", "owner_org": "kalmar-kommun",
-            "classification_confirmed": True, "private": False, **extra}
+            "classification_confirmed": True, "private": False, "resources": [DATA_LINK], **extra}
     return api("package_create", token=token, **data)["result"]
 
 

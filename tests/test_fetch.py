@@ -18,7 +18,7 @@ from ckan.cli.cli import ckan as ckan_cli
 
 from ckanext.kalmar_oppnadata.files import fetch
 
-from .examples import ALLOWED_HOST
+from .examples import ALLOWED_HOST, DATA_LINK
 
 CSV = "namn;antal\nKalmar;3\n"
 
@@ -124,7 +124,8 @@ def test_a_linked_file_redirected_to_the_metadata_address_is_not_fetched(app, ap
     api("organization_create", token=token, name="kalmar-kommun", title="Kalmar kommun",
         email="oppnadata@kalmar.se")
     dataset = api("package_create", token=token, name="lankad-fil", title="Länkad fil", notes="x",
-                  owner_org="kalmar-kommun", classification_confirmed=True, private=False)["result"]
+                  owner_org="kalmar-kommun", classification_confirmed=True, private=False,
+                  resources=[DATA_LINK])["result"]
     good = api("resource_create", token=token, package_id=dataset["id"], name="bra.csv",
                url=f"{municipal_server.base}/fil.csv", format="CSV")["result"]
     bad = api("resource_create", token=token, package_id=dataset["id"], name="metadata.csv",

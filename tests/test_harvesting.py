@@ -479,6 +479,19 @@ def test_a_withdrawn_dataset_back_at_the_source_is_active_again(api, harvest_por
 
 
 @pytest.mark.usefixtures("with_plugins")
+def test_a_harvested_dataset_without_files_is_public_as_its_source_publishes_it(api, harvest_portal, served):
+    """The rule that a public dataset has a file or link (logic/publishing.py) is for datasets made in the
+    portal; a source's dataset without distributions is harvested as the source publishes it."""
+    url = served("utan-filer.ttl", catalog([Municipal(60, files=False), Municipal(61)]))
+    kalmar_source = source(harvest_portal["kalmar"], url, "utan-filer")
+    report = harvest(kalmar_source)
+    assert report["gather_errors"] == [] and object_errors(report) == []
+    without = api("package_show", id=next(d["id"] for d in harvested(api, kalmar_source)
+                                          if d["uri"] == Municipal(60).uri))["result"]
+    assert without["resources"] == [] and without["private"] is False and without["state"] == "active"
+
+
+@pytest.mark.usefixtures("with_plugins")
 def test_sources_and_job_reports_in_the_web_interface(app, harvest_portal, served):
     editor = factories.UserWithToken()
     _act("organization_member_create", id=harvest_portal["nybro"]["id"], username=editor["name"], role="admin")

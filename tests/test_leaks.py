@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from .examples import BADPLATSER
+from .examples import BADPLATSER, DATA_LINK
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -25,7 +25,7 @@ def hidden(app, api, sysadmin_with_token, user_factory, api_token_factory):
         classification_confirmed=True, **common)
     api("package_create", token=token, name="hemlig-oklassad", title=f"{SECRET} oklassad", **common)
     deleted = api("package_create", token=token, name="hemlig-raderad", title=f"{SECRET} raderad", private=False,
-                  classification_confirmed=True, **common)["result"]
+                  classification_confirmed=True, **common, resources=[DATA_LINK])["result"]
     api("package_delete", token=token, id=deleted["id"])
     api("package_create", token=token, name="hemlig-utkast", title=f"{SECRET} utkast", state="draft",
         private=False, classification_confirmed=True, **common)
@@ -36,7 +36,7 @@ def hidden(app, api, sysadmin_with_token, user_factory, api_token_factory):
     # A public dataset, so that every output has something to show.
     api("package_create", token=token, name="publik", title="Publik badplats", private=False,
         classification_confirmed=True, owner_org="kalmar-kommun", notes="Öppen.", sdg=["6"],
-        conforms_to=[BADPLATSER])
+        conforms_to=[BADPLATSER], resources=[DATA_LINK])
     outsider = user_factory()
     api("organization_member_create", token=token, id="nybro-kommun", username=outsider["name"], role="editor")
     return {"outsider": api_token_factory(user=outsider["id"])["token"],

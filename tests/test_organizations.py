@@ -8,6 +8,8 @@ import pytest
 import ckan.model as model
 from ckan.cli.cli import ckan as ckan_cli
 
+from .examples import DATA_LINK
+
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 
@@ -124,7 +126,7 @@ class TestPsidata:
         org = api("organization_create", token=token, name="kalmar-kommun", title="Kalmar kommun",
                   identifier="212000-0746", email="oppnadata@kalmar.se")["result"]
         api("package_create", token=token, name="publik-badplatser", title="Badplatser publik",
-            notes="Publik.", owner_org=org["id"], classification_confirmed=True, private=False)
+            notes="Publik.", owner_org=org["id"], classification_confirmed=True, private=False, resources=[DATA_LINK])
         api("package_create", token=token, name="hemlig-plan", title="Hemlig plan", notes="Privat.",
             owner_org=org["id"], private=True)
         return org

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from .examples import BADPLATSER, FULL, FULL_RESOURCE, GOOD
+from .examples import BADPLATSER, DATA_LINK, FULL, FULL_RESOURCE, GOOD
 from .helpers import report, run_worker, upload
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -26,7 +26,7 @@ def seeded(api, sysadmin_with_token, user_factory, api_token_factory):
                         ("nybro-kommun", "Nybro kommun")):
         orgs[name] = api("organization_create", token=token, name=name, title=title,
                          email=f"oppnadata@{name}.se")["result"]
-    public = dict(classification_confirmed=True, private=False)
+    public = dict(classification_confirmed=True, private=False, resources=[DATA_LINK])
     api("package_create", token=token, name="bad-kalmar", title="Badplatser Kalmar", notes="x",
         owner_org="kalmar-kommun", conforms_to=[BADPLATSER], **public)
     api("package_create", token=token, name="bad-borgholm", title="Badplatser Borgholm", notes="x",

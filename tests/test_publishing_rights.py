@@ -11,6 +11,8 @@ import pytest
 
 import ckan.model as model
 
+from .examples import DATA_LINK
+
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 ACTIONS = ["create", "update", "make_private", "make_public", "upload_resource", "edit_organization",
@@ -37,7 +39,7 @@ def world(api, sysadmin_with_token, user_with_token, user_factory, api_token_fac
                   email=f"oppnadata@{name}.se")["result"]
         dataset = api("package_create", token=sys_token, name=f"data-{name}", title=f"Data {title}",
                       notes="Test.", owner_org=org["id"], classification_confirmed=True,
-                      private=False)["result"]
+                      private=False, resources=[DATA_LINK])["result"]
         orgs[key] = {"org": org, "dataset": dataset}
 
     tokens = {"anonymous": None, "non_member": user_with_token["token"], "sysadmin": sys_token}

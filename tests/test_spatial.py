@@ -8,6 +8,8 @@ import pytest
 
 from ckan.cli.cli import ckan as ckan_cli
 
+from .examples import DATA_LINK
+
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 OLAND = "16.85,56.75,17.05,57.30"       # northern Öland: Borgholm only
@@ -25,7 +27,7 @@ def places(cli, api, sysadmin_with_token):
     for org in ("borgholms-kommun", "vasterviks-kommun", "kalmar-kommun"):
         names[org] = api("package_create", token=token, name=f"data-{org}", title=f"Data {org}", notes="x",
                          owner_org=org, contact_email="oppnadata@example.org",
-                         classification_confirmed=True, private=False)["result"]["name"]
+                         classification_confirmed=True, private=False, resources=[DATA_LINK])["result"]["name"]
     return {"token": token, "names": names}
 
 
@@ -56,7 +58,7 @@ class TestMapSearch:
         point = {"type": "Point", "coordinates": [18.07, 59.33]}  # not in Borgholm's extent
         api("package_create", token=places["token"], name="egen-plats", title="Egen plats", notes="x",
             owner_org="borgholms-kommun", contact_email="a@example.org", classification_confirmed=True,
-            private=False, spatial=json.dumps(point))
+            private=False, spatial=json.dumps(point), resources=[DATA_LINK])
         assert "egen-plats" in found(api, STOCKHOLM)
         assert "egen-plats" not in found(api, OLAND)
 

@@ -15,7 +15,7 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
-from .examples import BADPLATSER, GOOD
+from .examples import BADPLATSER, DATA_LINK, GOOD
 from .helpers import report, run_worker, upload
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
@@ -28,7 +28,7 @@ def dataset(api, sysadmin_with_token):
               email="oppnadata@kalmar.se")["result"]
     created = api("package_create", token=token, name="badplatser", title="Badplatser", notes="x",
                   owner_org=org["id"], conforms_to=[BADPLATSER], classification_confirmed=True,
-                  private=False)["result"]
+                  private=False, resources=[DATA_LINK])["result"]
     return {"token": token, "dataset": created}
 
 

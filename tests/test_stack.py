@@ -8,6 +8,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import check_solr_schema_version
 
+from .examples import DATA_LINK
+
 PLUGINS = ["kalmar_oppnadata", "scheming_datasets", "scheming_organizations", "dcat",
            "spatial_metadata", "spatial_query"]
 
@@ -42,7 +44,7 @@ class TestDatasetThroughTheStack:
         created = api("package_create", token=token, name="badplatser-stacktest",
                       title="Badplatser i stacktest", notes="Badplatser med faciliteter.",
                       owner_org=organization["id"], contact_email="fritid@kalmar.se",
-                      classification_confirmed=True, private=False)["result"]
+                      classification_confirmed=True, private=False, resources=[DATA_LINK])["result"]
         assert created["name"] == "badplatser-stacktest"
 
         found = api("package_search", q="stacktest")["result"]
@@ -62,7 +64,7 @@ class TestDatasetThroughTheStack:
         test having run before it."""
         api("package_create", token=sysadmin_with_token["token"], name="kvarlamnad", title="Kvarlämnad",
             notes="x", owner_org=organization["id"], contact_email="fritid@kalmar.se",
-            classification_confirmed=True, private=False)
+            classification_confirmed=True, private=False, resources=[DATA_LINK])
         assert api("package_search", q="*:*")["result"]["count"] == 1
         assert api("package_list")["result"] == ["kvarlamnad"]
 
@@ -76,6 +78,6 @@ class TestDatasetThroughTheStack:
     def test_dataset_page_renders(self, app, sysadmin_with_token, organization, api):
         api("package_create", token=sysadmin_with_token["token"], name="sidtest",
             title="Sidtest för Kalmar", notes="Beskrivning.", owner_org=organization["id"],
-            contact_email="fritid@kalmar.se", classification_confirmed=True, private=False)
+            contact_email="fritid@kalmar.se", classification_confirmed=True, private=False, resources=[DATA_LINK])
         page = app.get("/dataset/sidtest")
         assert "Sidtest för Kalmar" in page.body

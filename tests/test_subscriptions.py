@@ -14,7 +14,7 @@ from ckan.lib import jobs as ckan_jobs
 
 from ckanext.kalmar_oppnadata.jobs import queue
 
-from .examples import BADPLATSER
+from .examples import BADPLATSER, DATA_LINK
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
 
@@ -32,7 +32,7 @@ def badplatser(api, sysadmin_with_token):
         email="oppnadata@kalmar.se")
     dataset = api("package_create", token=token, name="badplatser", title="Badplatser", notes="x",
                   owner_org="kalmar-kommun", conforms_to=[BADPLATSER], classification_confirmed=True,
-                  private=False)["result"]
+                  private=False, resources=[DATA_LINK])["result"]
     return {"token": token, "dataset": dataset}
 
 

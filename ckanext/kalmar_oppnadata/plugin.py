@@ -20,7 +20,7 @@ from ckanext.kalmar_oppnadata.harvesting import hooks as harvesting
 from ckanext.kalmar_oppnadata.mail import smtp
 from ckanext.kalmar_oppnadata.registers import licenses, organizations
 from ckanext.kalmar_oppnadata.search import facets, indexing
-from ckanext.kalmar_oppnadata.web import cli, helpers, views
+from ckanext.kalmar_oppnadata.web import assets, cli, helpers, views
 
 
 @tk.blanket.config_declarations
@@ -47,6 +47,8 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "kalmar_oppnadata")
+        # Other plugins' stylesheets whose images were 404s (web/assets.py); their bundles exist by now.
+        assets.rewrite_stylesheet_urls()
         # The portal's licence list, unless the operator configured another.
         if not config.get("licenses_group_url"):
             config["licenses_group_url"] = "file://" + licenses.data_path()

@@ -113,3 +113,34 @@ window.addEventListener("DOMContentLoaded", function () {
   new MutationObserver(scan).observe(document.documentElement, { childList: true, subtree: true });
   window.addEventListener("load", scan);
 })();
+
+/* Keywords: select2 (CKAN's tag widget, the "autocomplete" module with tags) lost a keyword that was typed
+   without a comma or Enter after it ("bad, strand, friluftsliv" kept two): Tab only picks a highlighted
+   suggestion, and none is there until the look-up has answered, so the text stayed in the search field,
+   which select2 empties when its list closes. What is still typed becomes keywords when the editor
+   tabs away, and when the list closes for any reason other than a picked suggestion or Escape. */
+(function ($) {
+  var TAGS = "input[data-module~='autocomplete'][data-module-tags]";
+  var keepTyped = function (original) {
+    var select2 = $(original).data("select2");
+    var search = select2 && select2.selection && select2.selection.$search;
+    if (!search || !search.val()) { return false; }
+    search.val().split(",").map(function (s) { return s.trim(); }).filter(Boolean).forEach(function (term) {
+      select2.dataAdapter.select({ id: term, text: term });
+    });
+    search.val("");
+    return true;
+  };
+  // Before select2's own handler, which would keep the focus in the field: the keywords, then Tab as usual.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Tab" || !event.target.classList.contains("select2-search__field")) { return; }
+    var original = $(event.target).closest(".select2-container").prevAll(TAGS).first();
+    if (original.length && keepTyped(original[0])) { original.select2("close"); }
+  }, true);
+  $(document).on("select2:closing", TAGS, function (event) {
+    var args = (event.params && event.params.args) || {};
+    if (args.originalSelect2Event) { return; }  // closed because a suggestion was picked
+    if (args.originalEvent && args.originalEvent.key === "Escape") { return; }
+    keepTyped(this);
+  });
+})(jQuery);

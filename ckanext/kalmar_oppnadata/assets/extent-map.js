@@ -1,5 +1,5 @@
-/* Dataset form: draw the geographic extent on a map (a box or a polygon), or paste GeoJSON/bbox into the
-   text field; the two stay in step. Uses ckanext-spatial's Leaflet, Leaflet.draw and tile settings. */
+/* Dataset form: draw the geographic extent on a map (a box, a polygon or a point), or paste GeoJSON/bbox into
+   the text field behind "Advanced"; the two stay in step. Uses ckanext-spatial's Leaflet, Leaflet.draw and tile settings. */
 this.ckan.module("kalmar-extent-map", function ($) {
   return {
     options: { map_config: {}, default_extent: "" },
@@ -10,6 +10,11 @@ this.ckan.module("kalmar-extent-map", function ($) {
       this.el.append(container);
       var map = ckan.commonLeafletMap(container[0], this.options.map_config, { attributionControl: true });
       var drawn = new L.FeatureGroup().addTo(map);
+      // CKAN's module options arrive parsed when they are JSON (an object), else as text.
+      var defaultExtent = this.options.default_extent;
+      if (typeof defaultExtent === "string") {
+        try { defaultExtent = defaultExtent ? JSON.parse(defaultExtent) : null; } catch (e) { defaultExtent = null; }
+      }
       var show = function (text) {
         drawn.clearLayers();
         var geometry = null;
@@ -27,8 +32,8 @@ this.ckan.module("kalmar-extent-map", function ($) {
           var layer = L.geoJSON(geometry);
           layer.eachLayer(function (l) { drawn.addLayer(l); });
           map.fitBounds(drawn.getBounds(), { maxZoom: 12 });
-        } else if (this.options && this.options.default_extent) {
-          map.fitBounds(L.geoJSON(JSON.parse(this.options.default_extent)).getBounds());
+        } else if (defaultExtent) {
+          map.fitBounds(L.geoJSON(defaultExtent).getBounds());
         } else {
           map.setView([57.0, 16.4], 7);
         }
@@ -38,6 +43,14 @@ this.ckan.module("kalmar-extent-map", function ($) {
                 polyline: false, circle: false, circlemarker: false, marker: true },
         edit: { featureGroup: drawn, remove: false }
       }));
+      // ckanext-spatial's search-map stylesheet (loaded for Leaflet.draw) turns the rectangle tool into a pencil
+      // and hides the drawing actions (finish, undo, cancel): on this map, the box icon and the actions again.
+      var polygonTool = container.find(".leaflet-draw-draw-polygon");
+      container.find(".leaflet-draw-draw-rectangle").css({
+        "background-image": polygonTool.css("background-image"),
+        "background-size": polygonTool.css("background-size"),
+        "background-position": "-60px -1px"
+      });
       var write = function (layer) {
         drawn.clearLayers();
         drawn.addLayer(layer);
@@ -48,6 +61,9 @@ this.ckan.module("kalmar-extent-map", function ($) {
       textarea.on("change", function () { if (!drawn.getLayers().length) { show(textarea.val()); } });
       textarea.on("input", function () { show(textarea.val()); });
       show(textarea.val());
+      // The map works: the text behind "Advanced" closes, unless it holds an error to fix.
+      var advanced = this.el.closest(".kalmar-extent").find("details.kalmar-extent-advanced");
+      if (!advanced.is("[data-keep-open]")) { advanced.prop("open", false); }
     }
   };
 });

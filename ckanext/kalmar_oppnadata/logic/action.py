@@ -11,7 +11,7 @@ from ckanext.kalmar_oppnadata.catalog import caching
 from ckanext.kalmar_oppnadata.common import current_language
 from ckanext.kalmar_oppnadata.dialog.actions import question_answer, question_create, question_list
 from ckanext.kalmar_oppnadata.harvesting import classification, sources
-from ckanext.kalmar_oppnadata.logic import schema
+from ckanext.kalmar_oppnadata.logic import publishing, schema
 from ckanext.kalmar_oppnadata.overview import quality, report
 from ckanext.kalmar_oppnadata.registers import specifications
 from ckanext.kalmar_oppnadata.search import agenda2030
@@ -157,7 +157,8 @@ def tag_autocomplete(up_func, context, data_dict):
 
 # A harvest source: its organization and address checked (``harvesting.sources``), its classification
 # confirmation (``harvesting.classification``) recorded from the flag, never taken from input, whichever
-# way the source is saved (ckanext-harvest's actions and its form both end in these).
+# way the source is saved (ckanext-harvest's actions and its form both end in these). An update also notes
+# which resources it was sent, for the publishing rule (publishing.py).
 @tk.chained_action
 def package_create(up_func, context, data_dict):
     if classification.is_source(data_dict):
@@ -168,6 +169,7 @@ def package_create(up_func, context, data_dict):
 
 @tk.chained_action
 def package_update(up_func, context, data_dict):
+    publishing.note_sent_resources(context, data_dict)  # which resources the save leaves (publishing.py)
     package = ckan_model.Package.get(data_dict.get("id") or data_dict.get("name") or "")
     if not classification.is_source(data_dict, package):
         return up_func(context, data_dict)

@@ -20,6 +20,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.kalmar_oppnadata.common import as_list
 from ckanext.kalmar_oppnadata.harvesting import provenance
 from ckanext.kalmar_oppnadata.jobs.queue import JOB_CONTEXT_FLAG
+from ckanext.kalmar_oppnadata.logic.publishing import kalmar_public_needs_data
 from ckanext.kalmar_oppnadata.registers import (
     geometry,
     identifiers,
@@ -59,6 +60,7 @@ __all__ = [
     "kalmar_harvest_record",
     "kalmar_requested_datasets",
     "kalmar_json_output",
+    "kalmar_public_needs_data",
 ]
 
 HVD_LEGISLATION = "http://data.europa.eu/eli/reg_impl/2023/138/oj"

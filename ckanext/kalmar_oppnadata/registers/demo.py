@@ -57,8 +57,15 @@ def load_demo() -> list[Loaded]:
         dataset["tags"] = [{"name": t} for t in definition.get("tags", [])]
         if DEMO_TAG not in definition.get("tags", []):
             dataset["tags"].append({"name": DEMO_TAG})
+        # As an editor does in the form: the description as a draft, then its files, then published (a
+        # public dataset needs a file or link, logic/publishing.py).
+        resources = definition.get("resources", [])
+        if resources:
+            dataset["state"] = "draft"
         created = tk.get_action("package_create")(dict(context), dataset)
-        for resource in definition.get("resources", []):
+        for resource in resources:
             tk.get_action("resource_create")(dict(context), {"package_id": created["id"], **_resource(resource)})
+        if resources:
+            tk.get_action("package_patch")(dict(context), {"id": created["id"], "state": "active"})
         loaded.append(Loaded(definition["name"], "created"))
     return loaded

@@ -15,11 +15,12 @@ from ckanext.kalmar_oppnadata.files import dumps
 from ckanext.kalmar_oppnadata.overview import report
 from ckanext.kalmar_oppnadata.registers import organizations, requested_datasets, specifications, vocabularies
 from ckanext.kalmar_oppnadata.web import health
+from ckanext.kalmar_oppnadata.web.assets import asset_files
 from ckanext.kalmar_oppnadata.web.outages import outage_pages
 
 __all__ = ["catalog_pages", "organization_pages", "agenda2030_pages", "specification_pages", "overview_pages",
            "monitoring", "request_guard", "outage_pages", "dialog_pages",
-           "subscription_pages"]
+           "subscription_pages", "asset_files"]
 
 catalog_pages = Blueprint("kalmar_catalog", __name__)
 monitoring = Blueprint("kalmar_monitoring", __name__)
