@@ -18,6 +18,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from ckanext.kalmar_oppnadata.registers.values import N_
+
 INT4 = 2**31 - 1
 _INT = re.compile(r"[+-]?(0|[1-9]\d{0,2}([ \u00a0]\d{3})+|[1-9]\d*)")
 _DECIMAL_COMMA = re.compile(r"[+-]?(0|[1-9]\d{0,2}([ \u00a0]\d{3})+|[1-9]\d*),\d+|[+-]?[1-9]\d{0,2}([ \u00a0]\d{3})+")
@@ -26,6 +28,12 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
 
 MAX_COLUMN_NAME = 63  # PostgreSQL's identifier length
+
+# What each DataStore type is called where people read it (the data dictionary); types of tables made
+# elsewhere (through the API) keep their own name.
+NAMES = {"text": N_("text"), "int": N_("whole number"), "int4": N_("whole number"), "int8": N_("whole number"),
+         "numeric": N_("decimal number"), "float8": N_("decimal number"), "date": N_("date"),
+         "timestamp": N_("date and time"), "bool": N_("yes or no"), "json": N_("JSON")}
 
 
 def column_ids(header: list[str]) -> list[str]:

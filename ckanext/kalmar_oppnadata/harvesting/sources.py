@@ -82,3 +82,18 @@ def check(data_dict: dict[str, Any], existing: Any = None) -> None:
             data_dict["url"] = url
     if errors:
         raise tk.ValidationError(errors)
+
+
+def label_facets(facets: dict[str, Any]) -> None:
+    """The harvest sources page's facets (ckanext-harvest's ``frequency`` and ``source_type``) by the names
+    its form uses, in the visitor's language, instead of the stored codes (MANUAL, dcat_rdf)."""
+    frequencies = facets.get("frequency", {}).get("items", [])
+    source_types = facets.get("source_type", {}).get("items", [])
+    if frequencies:
+        names = {f["value"]: f["text"] for f in tk.h.harvest_frequencies()}
+        for item in frequencies:
+            item["display_name"] = names.get(item["name"], item["display_name"])
+    if source_types:
+        names = {h["name"]: tk._(h["title"]) for h in tk.get_action("harvesters_info_show")({}, {})}
+        for item in source_types:
+            item["display_name"] = names.get(item["name"], item["display_name"])

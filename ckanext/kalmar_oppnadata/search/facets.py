@@ -8,6 +8,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.common import current_language
 from ckanext.kalmar_oppnadata.freshness import status
+from ckanext.kalmar_oppnadata.harvesting import sources
 from ckanext.kalmar_oppnadata.registers import licenses, requested_datasets, specifications, vocabularies
 from ckanext.kalmar_oppnadata.search.indexing import FRESHNESS_FIELD, INDEXED_FIELDS, facet_field
 
@@ -32,6 +33,7 @@ def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
     facets = search_results.get("search_facets") or {}
     for item in facets.get(FRESHNESS_FIELD, {}).get("items", []):
         item["display_name"] = tk._(status.STATES.get(item["name"], item["name"]))
+    sources.label_facets(facets)
     if not any(facet_field(f) in facets for f in INDEXED_FIELDS) and "license_id" not in facets:
         return search_results
     lang = current_language()

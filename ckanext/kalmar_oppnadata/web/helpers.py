@@ -8,7 +8,7 @@ from ckan.lib import datapreview
 
 from ckanext.kalmar_oppnadata.common import as_list, current_language, portal_gettext
 from ckanext.kalmar_oppnadata.dialog import store as dialog_store
-from ckanext.kalmar_oppnadata.files import api_box, checking, dumps, formats, records
+from ckanext.kalmar_oppnadata.files import api_box, checking, dumps, formats, records, types
 from ckanext.kalmar_oppnadata.harvesting import classification
 from ckanext.kalmar_oppnadata.links import wording as link_wording
 from ckanext.kalmar_oppnadata.overview import quality
@@ -17,6 +17,8 @@ from ckanext.kalmar_oppnadata.search.paging import all_datasets
 from ckanext.kalmar_oppnadata.web import dates, identity
 
 __all__ = [
+    "kalmar_translated_titles",
+    "kalmar_column_type",
     "kalmar_organization_facts",
     "kalmar_publisher_uri",
     "kalmar_vocabulary_choices",
@@ -179,6 +181,16 @@ def kalmar_table_api(resource: dict[str, Any]) -> dict[str, Any] | None:
     """The resource page's API box (see files/api_box.py): None for files that are not tables."""
     user = tk.current_user.name if tk.current_user.is_authenticated else ""
     return api_box.box({"user": user}, resource)
+
+
+def kalmar_column_type(column_type: str) -> str:
+    """A DataStore column's type as the data dictionary names it."""
+    return tk._(types.NAMES[column_type]) if column_type in types.NAMES else column_type
+
+
+def kalmar_translated_titles(titles: dict[str, str]) -> dict[str, str]:
+    """Facet titles another extension gives untranslated (ckanext-harvest's), in the page's language."""
+    return {field: tk._(title) for field, title in titles.items()}
 
 
 def kalmar_invalid_resources(dataset: dict[str, Any]) -> list[dict[str, Any]]:
