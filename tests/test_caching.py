@@ -57,7 +57,7 @@ def test_overview_follows_changes_for_visitors(api, catalog_portal):
         title="Ny", notes="Ny datamängd.", classification_confirmed=True, private=False, resources=[DATA_LINK])
     assert kalmar_count() == 2
     api("package_patch", token=catalog_portal["token"], id=catalog_portal["private"]["id"],
-        classification_confirmed=True, private=False)
+        classification_confirmed=True, private=False, resources=[DATA_LINK])  # public: it needs data
     assert kalmar_count() == 3
 
 
