@@ -112,6 +112,15 @@ def portal_catalog(_format: str):
     return _rdf_file_response(lambda: documents.portal_catalog_file(_format), _format)
 
 
+@catalog_pages.route("/catalog/hvd.<_format>", endpoint="hvd")
+def hvd_catalog(_format: str):
+    """The catalog of the public high-value datasets (EU regulation 2023/138), DCAT-AP-SE with DCAT-AP HVD:
+    the same descriptions as in the complete catalog, for the datasets with an HVD category."""
+    if _format not in documents.FORMATS:
+        tk.abort(404, tk._("Unknown catalog format"))
+    return _rdf_file_response(lambda: documents.hvd_catalog_file(_format), _format)
+
+
 @organization_pages.route("/organization/<id>/psidata")
 def psidata(id: str):
     """The address a municipality links from its own www.<kommun>.se/psidata page.

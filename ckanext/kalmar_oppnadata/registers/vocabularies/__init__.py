@@ -35,6 +35,10 @@ STORE_CODE = {"sdg"}
 # at import time and these IRIs are only used inside the portal (exports use the UN URIs), so the base
 # is in the reserved .invalid domain (RFC 2606): it can never be mistaken for a real identifier.
 OWN_BASE = "https://vocabulary.invalid/kalmar-oppnadata/"
+# The one value of applicable legislation a dataset of this portal can have: the ELI of implementing
+# regulation (EU) 2023/138 on high-value datasets, set when a dataset has an HVD category
+# (shared/reference/dataportal-api-hvd.md, c1: the only choice DCAT-AP-SE 3.0.1 offers).
+HVD_LEGISLATION = "http://data.europa.eu/eli/reg_impl/2023/138/oj"
 
 
 class UnknownValue(ValueError):
