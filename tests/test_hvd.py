@@ -177,3 +177,17 @@ def test_packaged_hvd_shapes_are_semics_file():
     data = resources.files("ckanext.kalmar_oppnadata.catalog").joinpath(
         "shapes", shacl.HVD_SHAPE_FILE).read_bytes()
     assert hashlib.sha256(data).hexdigest() == "5fbcaace00b2e1272bcff66c3b6eb7b55ff2932869094b239a617a29b69b15fc"
+
+
+def test_form_explains_what_a_high_value_dataset_requires(app, api, sysadmin_with_token):
+    token = sysadmin_with_token["token"]
+    api("organization_create", token=token, name="kalmar-kommun", title="Kalmar kommun", email="oppnadata@kalmar.se")
+    page = app.get("/dataset/new", headers={"Authorization": token}).body
+    for text in ("Värdefull datamängd (EU)", "genomförandeförordning 2023/138", "avgiftsfri",
+                 "minst lika fri som CC BY 4.0", "både som fil att ladda ned och via API", "kontaktpunkt",
+                 "katalogen över värdefulla datamängder", "Geospatiala data"):
+        assert text in page, text
+    english = app.get("/en/dataset/new", headers={"Authorization": token}).body
+    for text in ("High-value dataset (EU)", "implementing regulation 2023/138", "free of charge",
+                 "at least as open as CC BY 4.0", "through an API"):
+        assert text in english, text
