@@ -108,11 +108,16 @@ def _literals(graph: Graph, subject, predicate) -> dict[str, str]:
     return {o.language or "": str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal)}
 
 
-@functools.cache
-def get(name: str) -> Vocabulary:
+def register_text(name: str) -> str:
+    """The vocabulary's register file (SKOS Turtle) as shipped."""
     if name not in NAMES:
         raise KeyError(f"unknown vocabulary {name!r}")
-    text = resources.files(__name__).joinpath(f"{name}.ttl").read_text("utf-8")
+    return resources.files(__name__).joinpath(f"{name}.ttl").read_text("utf-8")
+
+
+@functools.cache
+def get(name: str) -> Vocabulary:
+    text = register_text(name)
     graph = Graph()
     graph.parse(data=text, format="turtle", publicID=f"{OWN_BASE}{name}/")
     scheme = next(graph.subjects(RDF.type, SKOS.ConceptScheme))
