@@ -22,6 +22,7 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 PAGES = {
     "/health": "/health",
     "/catalog.<_format>": "/catalog.ttl",
+    "/catalog/hvd.<_format>": "/catalog/hvd.rdf",
     "/organization/<id>/psidata": "/organization/kalmar-kommun/psidata",
     "/organization/<id>/catalog.<_format>": "/organization/kalmar-kommun/catalog.rdf",
     "/agenda2030": "/agenda2030",
@@ -30,6 +31,11 @@ PAGES = {
     "/specifikationer/<slug>/mall.csv": "/specifikationer/badplatser-1.0/mall.csv",
     "/oversikt": "/oversikt",
     "/oversikt.csv": "/oversikt.csv",
+    # Controlled vocabularies (web/vocabulary_pages.py)
+    "/vokabular": "/vokabular",
+    "/vokabular/<name>": "/vokabular/sdg",
+    "/vokabular/<name>.<_format>": "/vokabular/sdg.ttl",
+    "/vokabular/<name>/<code>": "/vokabular/sdg/6",
     # Images of other plugins' stylesheets (web/assets.py)
     "/kalmar-assets/<library>/<path:filename>":
         "/kalmar-assets/ckanext-spatial/js/vendor/leaflet.draw/0.4.14/images/spritesheet.svg",

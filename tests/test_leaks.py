@@ -20,7 +20,7 @@ def hidden(app, api, sysadmin_with_token, user_factory, api_token_factory):
         api("organization_create", token=token, name=name, title=title, email=f"oppnadata@{name}.se")
     common = dict(owner_org="kalmar-kommun", notes=f"{SECRET}: får inte synas.", sdg=["6"],
                   conforms_to=[BADPLATSER], answers=["badplatser"], theme=["ENVI"],
-                  tags=[{"name": "hemlighetstagg"}])
+                  tags=[{"name": "hemlighetstagg"}], hvd_category="http://data.europa.eu/bna/c_ac64a52d")
     api("package_create", token=token, name="hemlig-privat", title=f"{SECRET} privat", private=True,
         classification_confirmed=True, **common)
     api("package_create", token=token, name="hemlig-oklassad", title=f"{SECRET} oklassad", **common)
@@ -46,7 +46,9 @@ def hidden(app, api, sysadmin_with_token, user_factory, api_token_factory):
 PAGES = ["/", "/dataset/", "/dataset/?q=synas", "/dataset/?tags=hemlighetstagg", "/agenda2030",
          "/agenda2030/6", "/oversikt", "/oversikt.csv", "/specifikationer", "/organization/kalmar-kommun",
          "/organization/kalmar-kommun/psidata", "/catalog.rdf", "/catalog.ttl", "/catalog.jsonld",
-         "/catalog/paged.rdf", "/organization/kalmar-kommun/catalog.ttl", "/organization/kalmar-kommun/catalog.jsonld",
+         "/catalog/paged.rdf", "/catalog/hvd.rdf", "/catalog/hvd.ttl", "/catalog/hvd.jsonld",
+         "/dataset/hemlig-privat.ttl", "/dataset/hemlig-utkast.jsonld", "/organization/kalmar-kommun/catalog.ttl",
+         "/organization/kalmar-kommun/catalog.jsonld",
          "/dataset/hemlig-privat", "/dataset/hemlig-oklassad", "/dataset/hemlig-raderad", "/dataset/hemlig-utkast",
          "/dataset/hemlig-privat.rdf", "/feeds/dataset.atom", "/feeds/organization/kalmar-kommun.atom",
          "/api/2/util/tag/autocomplete?incomplete=hemlig", "/api/2/util/dataset/autocomplete?incomplete=hemlig"]
@@ -77,6 +79,9 @@ def test_hidden_datasets_appear_nowhere(app, api, hidden, who):
         assert SECRET not in body and "hemlig-" not in body and "hemlighetstagg" not in body, action
     for name in ("hemlig-privat", "hemlig-oklassad", "hemlig-raderad", "hemlig-utkast"):
         assert app.post("/api/3/action/package_show", json={"id": name}, headers=headers).status_code in (403, 404)
+        for media_type in ("text/turtle", "application/rdf+xml", "application/ld+json"):  # content negotiation
+            response = app.get(f"/dataset/{name}", headers={**headers, "Accept": media_type})
+            assert response.status_code == 404 and SECRET not in response.body, (name, media_type)
     assert app.get(hidden["download"], headers=headers).status_code in (403, 404)
 
 

@@ -1,5 +1,6 @@
 """Complete DCAT-AP-SE catalogs: every public, active dataset in one document (the national harvester
-does not follow Hydra pages), for the whole portal or one organization.
+does not follow Hydra pages), for the whole portal or one organization; and the catalog of the public
+high-value datasets (catalog/hvd.py).
 
 Datasets are read from the search index as an anonymous visitor would see them, so private datasets,
 drafts and deleted datasets can never enter a catalog, whoever asks.
@@ -15,7 +16,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri
 
-from ckanext.kalmar_oppnadata.catalog import caching, keeping, parts, serializers
+from ckanext.kalmar_oppnadata.catalog import caching, hvd, keeping, parts, serializers
 from ckanext.kalmar_oppnadata.registers.organizations import organization
 from ckanext.kalmar_oppnadata.search.paging import all_datasets
 
@@ -136,6 +137,20 @@ def organization_catalog_file(org: dict[str, Any], fmt: str) -> caching.Kept:
     return caching.cached_file(f"catalog-{org['id']}-{fmt}", lambda: caching.fingerprint(fq),
                                lambda out: assemble(organization_catalog_dict(org), fq, fmt, out),
                                still_public=lambda: _public_ids(fq))
+
+
+def hvd_catalog_file(fmt: str) -> caching.Kept:
+    """The catalog of the public high-value datasets (``/catalog/hvd.rdf``): the same kept parts as the
+    complete catalog, for the datasets with an HVD category (catalog/hvd.py)."""
+    return caching.cached_file(f"catalog-hvd-{fmt}", lambda: caching.fingerprint(hvd.INDEX_QUERY),
+                               lambda out: assemble(hvd.catalog_dict(portal_catalog_dict()), hvd.INDEX_QUERY, fmt,
+                                                    out),
+                               still_public=lambda: _public_ids(hvd.INDEX_QUERY))
+
+
+def hvd_catalog(fmt: str) -> tuple[str, str]:
+    """The catalog of the public high-value datasets, built now as a whole."""
+    return serialize(hvd.catalog_dict(portal_catalog_dict()), list(public_datasets(fq=hvd.INDEX_QUERY)), fmt)
 
 
 def _organization_fq(org: dict[str, Any]) -> str:

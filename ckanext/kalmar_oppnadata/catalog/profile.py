@@ -3,7 +3,8 @@
 Each public method only composes named steps. The EU DCAT-AP 3 steps of ckanext-dcat run unchanged on a
 Swedish view of the dataset (``mapping.for_export``); the Swedish steps add what the EU steps do not
 know: the publisher typed foaf:Organization, the contact point's telephone, Agenda 2030 goals as
-dcterms:subject, and the catalog as DCAT-AP-SE requires it (publisher, CC0 licence, language URIs).
+dcterms:subject, what DCAT-AP HVD asks of high-value datasets (``hvd``), and the catalog as DCAT-AP-SE
+requires it (publisher, CC0 licence, language URIs).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from ckanext.dcat.profiles import DCAT, DCT, FOAF, RDF, VCARD
 from ckanext.dcat.profiles.base import namespaces
 from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
 
-from ckanext.kalmar_oppnadata.catalog import mapping
+from ckanext.kalmar_oppnadata.catalog import hvd, mapping
 from ckanext.kalmar_oppnadata.common import as_list
 from ckanext.kalmar_oppnadata.files import api_box
 from ckanext.kalmar_oppnadata.registers import organizations, vocabularies
@@ -44,15 +45,18 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
             dataset_dict, organization, self._publisher_uri, contact_uri=f"{dataset_ref}#kontaktpunkt",
             dataset_uri=str(dataset_ref), endpoint_for=api_box.data_service,
         )
+        view = hvd.for_export(view)
         super().graph_from_dataset(view, dataset_ref)
         self._graph_license(view, dataset_ref)
         self._graph_publisher_se(dataset_ref)
         self._graph_contact_se(view, dataset_ref)
         self._graph_goals(view, dataset_ref)
         self._graph_data_services_se(view)
+        self._graph_hvd(view, dataset_ref)
 
     def graph_from_catalog(self, catalog_dict, catalog_ref):
         self._graph_catalog_se(catalog_dict or {}, catalog_ref)
+        hvd.add_catalog_triples(self.g, catalog_dict or {}, catalog_ref)
 
     def parse_dataset(self, dataset_dict, dataset_ref):
         dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
@@ -123,6 +127,10 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
                 for key, predicate in (("title_translated", DCT.title), ("description_translated", DCT.description)):
                     for lang, text in (service.get(key) or {}).items():
                         self.g.add((node, predicate, Literal(text, lang=lang)))
+
+    def _graph_hvd(self, view, dataset_ref):
+        """High-value datasets: what DCAT-AP HVD asks beyond the EU steps (catalog/hvd.py)."""
+        hvd.add_triples(self.g, view, dataset_ref)
 
     # ------------------------------------------------------------------------------- parse steps
     def _parse_goals(self, dataset_dict, dataset_ref):

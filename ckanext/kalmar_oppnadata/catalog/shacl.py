@@ -1,4 +1,4 @@
-"""Is a catalog harvestable by Sveriges dataportal? Two checks, both returning plain-language findings.
+"""Is a catalog harvestable by Sveriges dataportal? Three checks, all returning plain-language findings.
 
 1. SHACL: the EU DCAT-AP 3.0.1 shapes and range shapes plus DIGG's Swedish additions, dropping the
    results DIGG's overrides list and class results on vocabulary URIs (the EU tables are not loaded).
@@ -6,6 +6,11 @@
    form http://dataportal.se/organisation/SE<orgnr>, no blank nodes for catalog, dataset, distribution,
    publisher or contact point, absolute IRIs, language tags on free text, exact Creative Commons URIs,
    no dcat:CatalogRecord, a CC0 catalog licence, publisher and contact point never sharing a URI.
+3. High-value datasets: SEMIC's DCAT-AP HVD 3.0.0 shapes on the part of the catalog that is in HVD scope
+   (the datasets whose applicable legislation is regulation 2023/138, and everything they link to: the
+   shapes target every dataset, distribution and data service, so they cannot be run on a mixed catalog).
+   Run with RDFS inference, as SEMIC's class constraints on plain IRIs (``rdfs:Resource``) need; the
+   vocabulary values are typed in the catalog itself (catalog/hvd.py).
 """
 from __future__ import annotations
 
@@ -19,11 +24,13 @@ from urllib.parse import urlsplit
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, SKOS
 
-from ckanext.dcat.profiles import DCAT, DCT, FOAF, VCARD
+from ckanext.dcat.profiles import DCAT, DCATAP, DCT, FOAF, VCARD
 
 from ckanext.kalmar_oppnadata.registers import identifiers
+from ckanext.kalmar_oppnadata.registers.vocabularies import HVD_LEGISLATION
 
 SHAPE_FILES = ("dcat-ap-3.0.1-shapes.ttl", "dcat-ap-3.0.1-range.ttl", "dcat-ap-se-additions.ttl")
+HVD_SHAPE_FILE = "dcat-ap-hvd-3.0.0-shapes.ttl"
 CC0 = URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
 _CC_URI = re.compile(r"^http://creativecommons\.org/(licenses/[a-z\-]+/\d\.\d|publicdomain/zero/1\.0)/$")
 _PUBLISHER_URI = re.compile(r"^http://dataportal\.se/organisation/SE(\d{10})$")
@@ -173,5 +180,57 @@ def swedish_findings(graph: Graph) -> list[Finding]:
     return sorted(set(findings), key=lambda f: (f.rule, f.focus, f.message))
 
 
+@functools.cache
+def _hvd_shapes() -> Graph:
+    return Graph().parse(data=_shacl_dir().joinpath(HVD_SHAPE_FILE).read_text("utf-8"), format="turtle")
+
+
+def hvd_datasets(graph: Graph) -> list[URIRef]:
+    """The datasets in HVD scope: applicable legislation is regulation 2023/138."""
+    return sorted(d for d in graph.subjects(DCATAP.applicableLegislation, URIRef(HVD_LEGISLATION))
+                  if (d, RDF.type, DCAT.Dataset) in graph)
+
+
+def hvd_subgraph(graph: Graph) -> Graph:
+    """The HVD datasets and every node they lead to (distributions, data services, contact points, values),
+    stopping at other datasets and catalogs, which are not in HVD scope."""
+    scope = set(hvd_datasets(graph))
+    outside = {n for cls in (DCAT.Dataset, DCAT.Catalog) for n in graph.subjects(RDF.type, cls)} - scope
+    sub = Graph()
+    seen: set = set()
+    todo = list(scope)
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for predicate, obj in graph.predicate_objects(node):
+            sub.add((node, predicate, obj))
+            if isinstance(obj, (URIRef, BNode)) and obj not in outside and predicate != RDF.type:
+                todo.append(obj)
+    return sub
+
+
+def hvd_findings(graph: Graph) -> list[Finding]:
+    """SEMIC's DCAT-AP HVD shapes on the catalog's HVD part (none: nothing to check)."""
+    import pyshacl
+
+    sub = hvd_subgraph(graph)
+    if not len(sub):
+        return []
+    _, report, _ = pyshacl.validate(sub, shacl_graph=_hvd_shapes(), inference="rdfs", allow_warnings=True)
+    findings = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        if report.value(result, SH.resultSeverity) != SH.Violation:
+            continue
+        path = report.value(result, SH.resultPath)
+        component = str(report.value(result, SH.sourceConstraintComponent)).rsplit("#", 1)[-1]
+        findings.append(Finding(
+            "HVD", str(report.value(result, SH.focusNode)),
+            f"{path.n3() if path is not None else ''} {component}: {report.value(result, SH.resultMessage)} "
+            f"(value: {report.value(result, SH.value)})"))
+    return sorted(set(findings), key=lambda f: (f.focus, f.message))
+
+
 def validate(graph: Graph) -> list[Finding]:
-    return shacl_findings(graph) + swedish_findings(graph)
+    return shacl_findings(graph) + swedish_findings(graph) + hvd_findings(graph)

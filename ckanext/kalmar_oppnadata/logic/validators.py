@@ -31,6 +31,7 @@ from ckanext.kalmar_oppnadata.registers import (
 )
 from ckanext.kalmar_oppnadata.registers.organizations import dataset_default
 from ckanext.kalmar_oppnadata.registers.values import InvalidValue
+from ckanext.kalmar_oppnadata.registers.vocabularies import HVD_LEGISLATION
 
 __all__ = [
     "kalmar_orgnr",
@@ -63,7 +64,6 @@ __all__ = [
     "kalmar_public_needs_data",
 ]
 
-HVD_LEGISLATION = "http://data.europa.eu/eli/reg_impl/2023/138/oj"
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-]{5,20}$")
 _MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+\-]*/[a-z0-9][a-z0-9!#$&^_.+\-]*$")

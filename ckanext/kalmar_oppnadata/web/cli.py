@@ -65,32 +65,40 @@ def _setup(overwrite: bool, no_demo: bool):
 @click.option("--organization", "-o", help="Check one organization's catalog instead of the portal's.")
 @click.option("--file", "path", type=click.Path(exists=True, dir_okay=False),
               help="Check an RDF file instead (e.g. a municipality's own catalog before harvesting it).")
-def validate_catalog(organization: str | None, path: str | None):
+@click.option("--hvd", "hvd_only", is_flag=True, help="Check only the catalog of high-value datasets.")
+def validate_catalog(organization: str | None, path: str | None, hvd_only: bool):
     """Check that the DCAT-AP-SE catalog can be harvested by Sveriges dataportal.
 
-    Builds the complete catalog (RDF/XML, as dataportal.se fetches it), then checks it against the EU
-    DCAT-AP 3.0.1 SHACL shapes with the Swedish additions and against the Swedish rules. Prints every
-    violation and exits with status 1 if there is any.
+    Builds the complete catalog (RDF/XML, as dataportal.se fetches it) and the catalog of high-value
+    datasets (/catalog/hvd.rdf), then checks each against the EU DCAT-AP 3.0.1 SHACL shapes with the Swedish
+    additions, against the Swedish rules, and its high-value datasets against SEMIC's DCAT-AP HVD shapes.
+    Prints every violation and exits with status 1 if there is any.
     """
-    graph = Graph()
+    catalogs: list[tuple[str, Graph]] = []
     if path:
-        graph.parse(path)
-        source = path
+        catalogs.append((path, Graph().parse(path)))
     elif organization:
         org = tk.get_action("organization_show")({"ignore_auth": True}, {"id": organization})
-        graph.parse(data=documents.organization_catalog(org, "rdf")[0], format="xml")
-        source = f"the catalog of {org['title']}"
+        catalogs.append((f"the catalog of {org['title']}",
+                         Graph().parse(data=documents.organization_catalog(org, "rdf")[0], format="xml")))
     else:
-        graph.parse(data=documents.portal_catalog("rdf")[0], format="xml")
-        source = "the portal's catalog"
-    findings = shacl.validate(graph)
-    click.echo(f"Checked {source}: {len(graph)} triples.")
-    for finding in findings:
-        click.echo(f"  {finding}")
-    if findings:
-        click.echo(f"{len(findings)} problem(s): Sveriges dataportal may reject this catalog.")
+        if not hvd_only:
+            catalogs.append(("the portal's catalog", Graph().parse(data=documents.portal_catalog("rdf")[0],
+                                                                   format="xml")))
+        catalogs.append(("the catalog of high-value datasets",
+                         Graph().parse(data=documents.hvd_catalog("rdf")[0], format="xml")))
+    problems = 0
+    for source, graph in catalogs:
+        findings = shacl.validate(graph)
+        click.echo(f"Checked {source}: {len(graph)} triples, {len(shacl.hvd_datasets(graph))} high-value "
+                   "dataset(s).")
+        for finding in findings:
+            click.echo(f"  {finding}")
+        problems += len(findings)
+    if problems:
+        click.echo(f"{problems} problem(s): Sveriges dataportal may reject this catalog.")
         sys.exit(1)
-    click.echo("No problems found: the catalog follows DCAT-AP-SE 3.0.1 as checked.")
+    click.echo("No problems found: the catalog follows DCAT-AP-SE 3.0.1 (and DCAT-AP HVD) as checked.")
 
 
 @kalmar.command("harvest-source")

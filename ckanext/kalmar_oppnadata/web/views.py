@@ -7,7 +7,7 @@ from flask import Blueprint, jsonify, make_response, redirect, send_file
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.kalmar_oppnadata.catalog import documents
+from ckanext.kalmar_oppnadata.catalog import descriptions, documents
 from ckanext.kalmar_oppnadata.common import current_language
 from ckanext.kalmar_oppnadata.dialog.views import dialog_pages
 from ckanext.kalmar_oppnadata.digests.views import subscription_pages
@@ -17,10 +17,11 @@ from ckanext.kalmar_oppnadata.registers import organizations, requested_datasets
 from ckanext.kalmar_oppnadata.web import health
 from ckanext.kalmar_oppnadata.web.assets import asset_files
 from ckanext.kalmar_oppnadata.web.outages import outage_pages
+from ckanext.kalmar_oppnadata.web.vocabulary_pages import vocabulary_pages
 
 __all__ = ["catalog_pages", "organization_pages", "agenda2030_pages", "specification_pages", "overview_pages",
            "monitoring", "request_guard", "outage_pages", "dialog_pages",
-           "subscription_pages", "asset_files"]
+           "subscription_pages", "asset_files", "vocabulary_pages"]
 
 catalog_pages = Blueprint("kalmar_catalog", __name__)
 monitoring = Blueprint("kalmar_monitoring", __name__)
@@ -69,6 +70,47 @@ def datastore_dump_formats():
     return None
 
 
+# CKAN's dataset page and ckanext-dcat's /dataset/<id>.<format>: the endpoints answered with the dataset's
+# description from the catalog (catalog/descriptions.py), and where their address arguments are.
+DATASET_ENDPOINTS = {"dataset.read": "id", "dcat.read_dataset": "_id"}
+
+
+@request_guard.before_app_request
+def dataset_description():
+    """Linked data: ``/dataset/<name>`` asked for Turtle, RDF/XML or JSON-LD (``Accept``), and
+    ``/dataset/<name>.ttl`` (``.rdf``, ``.jsonld``), answer with the dataset's DCAT-AP-SE description, the
+    same as its part in the catalog; a dataset the asker may not see is a 404, as its page is."""
+    endpoint = tk.request.endpoint
+    if endpoint not in DATASET_ENDPOINTS or tk.request.method != "GET":
+        return None
+    view_args = tk.request.view_args or {}
+    if endpoint == "dataset.read":
+        fmt = descriptions.negotiated_format(tk.request.accept_mimetypes)
+    elif tk.request.args.get("profiles"):  # another profile asked for by name: ckanext-dcat's own answer
+        return None
+    else:
+        fmt = view_args.get("_format")
+    if fmt not in descriptions.FORMATS:
+        return None
+    try:
+        graph = descriptions.description(view_args[DATASET_ENDPOINTS[endpoint]], _context()["user"])
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Dataset not found"))
+    body, media_type = descriptions.serialize(graph, fmt)
+    response = make_response(body)
+    response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@request_guard.after_app_request
+def vary_on_accept(response):
+    """A dataset page's answer depends on the Accept header (HTML or RDF): caches must know."""
+    if tk.request.endpoint == "dataset.read":
+        response.vary.add("Accept")
+    return response
+
+
 @monitoring.route("/health")
 def health_check():
     """For monitoring: are PostgreSQL, Solr and Redis reachable? 200 if all are, else 503."""
@@ -110,6 +152,15 @@ def portal_catalog(_format: str):
     if _format not in documents.FORMATS:
         tk.abort(404, tk._("Unknown catalog format"))
     return _rdf_file_response(lambda: documents.portal_catalog_file(_format), _format)
+
+
+@catalog_pages.route("/catalog/hvd.<_format>", endpoint="hvd")
+def hvd_catalog(_format: str):
+    """The catalog of the public high-value datasets (EU regulation 2023/138), DCAT-AP-SE with DCAT-AP HVD:
+    the same descriptions as in the complete catalog, for the datasets with an HVD category."""
+    if _format not in documents.FORMATS:
+        tk.abort(404, tk._("Unknown catalog format"))
+    return _rdf_file_response(lambda: documents.hvd_catalog_file(_format), _format)
 
 
 @organization_pages.route("/organization/<id>/psidata")

@@ -35,6 +35,10 @@ STORE_CODE = {"sdg"}
 # at import time and these IRIs are only used inside the portal (exports use the UN URIs), so the base
 # is in the reserved .invalid domain (RFC 2606): it can never be mistaken for a real identifier.
 OWN_BASE = "https://vocabulary.invalid/kalmar-oppnadata/"
+# The one value of applicable legislation a dataset of this portal can have: the ELI of implementing
+# regulation (EU) 2023/138 on high-value datasets, set when a dataset has an HVD category
+# (shared/reference/dataportal-api-hvd.md, c1: the only choice DCAT-AP-SE 3.0.1 offers).
+HVD_LEGISLATION = "http://data.europa.eu/eli/reg_impl/2023/138/oj"
 
 
 class UnknownValue(ValueError):
@@ -104,11 +108,16 @@ def _literals(graph: Graph, subject, predicate) -> dict[str, str]:
     return {o.language or "": str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal)}
 
 
-@functools.cache
-def get(name: str) -> Vocabulary:
+def register_text(name: str) -> str:
+    """The vocabulary's register file (SKOS Turtle) as shipped."""
     if name not in NAMES:
         raise KeyError(f"unknown vocabulary {name!r}")
-    text = resources.files(__name__).joinpath(f"{name}.ttl").read_text("utf-8")
+    return resources.files(__name__).joinpath(f"{name}.ttl").read_text("utf-8")
+
+
+@functools.cache
+def get(name: str) -> Vocabulary:
+    text = register_text(name)
     graph = Graph()
     graph.parse(data=text, format="turtle", publicID=f"{OWN_BASE}{name}/")
     scheme = next(graph.subjects(RDF.type, SKOS.ConceptScheme))
