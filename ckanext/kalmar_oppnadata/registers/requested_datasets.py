@@ -57,6 +57,11 @@ def get(entry_id: str) -> dict[str, Any] | None:
     return next((e for e in requested_datasets() if e["id"] == entry_id), None)
 
 
+def in_study(entry_id: str) -> dict[str, Any] | None:
+    """One of the study's 28 (no database: for package data that names them, e.g. the specifications)."""
+    return next((e for e in study() if e["id"] == entry_id), None)
+
+
 def slug(name: str) -> str:
     """An entry's id from its Swedish name, as the study's ids are made ("El- och energianvändning" →
     "el-och-energianvandning")."""
