@@ -101,3 +101,37 @@ def test_solr_query_syntax_in_search_is_a_clear_error_not_a_500(app, hidden):
         page = app.get("/dataset/", query_string={"q": query})
         assert page.status_code in (200, 400), (query, page.status_code)
         assert SECRET not in page.body
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member of another organization"])
+def test_requests_for_data_wait_for_approval_and_show_no_hidden_dataset(app, api, hidden, sysadmin_with_token, who):
+    """A request nobody approved, and a published request whose dataset was made private after it was
+    linked (data_requests/): neither the waiting request nor the dataset appears to those who may not see
+    them; the region sees both (so the checks can fail)."""
+    region = sysadmin_with_token["token"]
+    api("package_create", token=region, name="hemlig-snart-privat", title=f"{SECRET} snart privat", private=False,
+        classification_confirmed=True, owner_org="kalmar-kommun", notes="x", resources=[DATA_LINK])
+    waiting = api("data_request_create", title=f"{SECRET} önskemål", purpose="x",
+                  municipalities=["kalmar-kommun"])["result"]
+    answered = api("data_request_create", title="Öppet önskemål", purpose="x", municipalities=["kalmar-kommun"])
+    answered_id = answered["result"]["id"]
+    published = app.post("/api/3/action/data_request_update", headers={"Authorization": region}, json={
+        "id": answered_id, "approved": True, "status": "published", "datasets": ["hemlig-snart-privat"]})
+    assert published.status_code == 200, published.body
+    api("package_patch", token=region, id="hemlig-snart-privat", private=True)
+
+    headers = {"Authorization": hidden["outsider"]} if who != "anonymous" else {}
+    for path in ("/onska-data", f"/onska-data/{answered_id}", "/onska-data?status=published", "/oversikt"):
+        response = app.get(path, headers=headers)
+        assert response.status_code == 200, path
+        assert SECRET not in response.body and "hemlig-" not in response.body, path
+    assert "Öppet önskemål" in app.get("/onska-data", headers=headers).body
+    assert app.get(f"/onska-data/{waiting['id']}", headers=headers).status_code == 404
+    for action, data in (("data_request_list", {}), ("data_request_show", {"id": answered_id}),
+                         ("data_request_list", {"status": "published"})):
+        response = app.post(f"/api/3/action/{action}", json=data, headers=headers)
+        assert response.status_code == 200 and SECRET not in response.body and "hemlig-" not in response.body
+    assert app.post("/api/3/action/data_request_show", json={"id": waiting["id"]}, headers=headers).status_code == 404
+    seen = api("data_request_show", token=region, id=answered_id)["result"]
+    assert [d["name"] for d in seen["datasets"]] == ["hemlig-snart-privat"]
+    assert SECRET in app.get("/onska-data", headers={"Authorization": region}).body

@@ -45,15 +45,18 @@ def client_address() -> str | None:
         return None
 
 
-def over_limit(address: str | None, email: str, dataset_id: str) -> bool:
-    """Count this message; True if any of its limits is exceeded."""
+def over_limit(address: str | None, email: str, dataset_id: str, scope: str = "",
+               limits: tuple[tuple[str, int, int], ...] = LIMITS) -> bool:
+    """Count this message; True if any of its limits is exceeded. Another form counts under its own
+    ``scope`` with its own ``limits`` (requests for data: data_requests/actions.py), where "dataset" is
+    whatever that form counts per thing."""
     keys = {"address": address, "email": email.lower(), "dataset": dataset_id}
     try:
         redis = connect_to_redis()
-        for what, most, seconds in LIMITS:
+        for what, most, seconds in limits:
             if not keys[what]:
                 continue
-            key = f"kalmar:dialog:{what}:{keys[what]}"
+            key = f"kalmar:dialog:{scope + ':' if scope else ''}{what}:{keys[what]}"
             count = redis.incr(key)
             if count == 1:
                 redis.expire(key, seconds)

@@ -9,6 +9,14 @@ from ckan.lib.search.common import SearchError, SolrConnectionError
 
 from ckanext.kalmar_oppnadata.catalog import caching
 from ckanext.kalmar_oppnadata.common import current_language
+from ckanext.kalmar_oppnadata.data_requests.actions import (
+    data_request_comment,
+    data_request_create,
+    data_request_list,
+    data_request_show,
+    data_request_support,
+    data_request_update,
+)
 from ckanext.kalmar_oppnadata.dialog.actions import question_answer, question_create, question_list
 from ckanext.kalmar_oppnadata.harvesting import classification, sources
 from ckanext.kalmar_oppnadata.logic import publishing, schema
@@ -34,6 +42,12 @@ __all__ = [
     "question_create",
     "question_list",
     "question_answer",
+    "data_request_create",
+    "data_request_show",
+    "data_request_list",
+    "data_request_support",
+    "data_request_comment",
+    "data_request_update",
 ]
 
 
@@ -90,12 +104,14 @@ def specification_show(context: dict[str, Any], data_dict: dict[str, Any]) -> di
 
 @tk.side_effect_free
 def overview_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
-    """The coverage matrix (requested datasets × organizations), quality per organization and dataset,
+    """The coverage matrix (requested datasets × organizations) with the demand for each (requests for
+    data and their supporters), quality per organization and dataset,
     datasets per organization and year. Counts only what the caller may see; the anonymous (public)
     overview is kept until what it shows changes (catalog/caching.py)."""
     tk.check_access("overview_show", context, data_dict)
     if not context.get("user"):
-        return caching.cached_value(f"overview:{current_language()}", caching.fingerprint,
+        return caching.cached_value(f"overview:{current_language()}",
+                                    lambda: caching.fingerprint() + report.demand_state(),
                                     lambda: report.overview(context))
     return report.overview(context)
 

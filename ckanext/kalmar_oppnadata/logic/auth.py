@@ -13,6 +13,12 @@ from typing import Any
 import ckan.model as ckan_model
 import ckan.plugins.toolkit as tk
 
+from ckanext.kalmar_oppnadata.data_requests.actions import data_request_comment_auth as data_request_comment
+from ckanext.kalmar_oppnadata.data_requests.actions import data_request_create_auth as data_request_create
+from ckanext.kalmar_oppnadata.data_requests.actions import data_request_list_auth as data_request_list
+from ckanext.kalmar_oppnadata.data_requests.actions import data_request_show_auth as data_request_show
+from ckanext.kalmar_oppnadata.data_requests.actions import data_request_support_auth as data_request_support
+from ckanext.kalmar_oppnadata.data_requests.actions import data_request_update_auth as data_request_update
 from ckanext.kalmar_oppnadata.dialog.actions import question_answer_auth as question_answer
 from ckanext.kalmar_oppnadata.dialog.actions import question_create_auth as question_create
 from ckanext.kalmar_oppnadata.dialog.actions import question_list_auth as question_list
@@ -32,6 +38,12 @@ __all__ = [
     "question_create",
     "question_list",
     "question_answer",
+    "data_request_create",
+    "data_request_show",
+    "data_request_list",
+    "data_request_support",
+    "data_request_comment",
+    "data_request_update",
 ]
 
 

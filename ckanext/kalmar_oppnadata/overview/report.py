@@ -3,7 +3,9 @@ metadata is. One pass over the datasets the caller may see (``package_search`` w
 visitors see public datasets only), so private datasets count only for those allowed to see them.
 
 The 28 requested datasets are numbered 1–28 in the study's order (``number``; the study ranked and scored
-only the first ten, ``rank`` and ``score``). A dataset answering a request whose file does not follow its
+only the first ten, ``rank`` and ``score``); those the region added from requests for data follow
+(``source: request``). Beside coverage each row shows its demand: the approved requests for data linked to
+it and their supporters (``demand``, data_requests/). A dataset answering a request whose file does not follow its
 specification (``checking.failing_resources``) is shown as "finns, med fel" (``state: errors``) and does not
 count as answering. Each organization gets a short list of next steps: the most requested datasets it does
 not publish yet, the files to correct, and its datasets with the lowest quality with what to improve first.
@@ -15,6 +17,7 @@ import io
 from collections import Counter, defaultdict
 from typing import Any, Iterator
 
+from ckanext.kalmar_oppnadata.data_requests import store as data_requests
 from ckanext.kalmar_oppnadata.files import checking
 from ckanext.kalmar_oppnadata.freshness.status import OVERDUE
 from ckanext.kalmar_oppnadata.links import wording as links
@@ -86,9 +89,11 @@ def overview(context: dict[str, Any]) -> dict[str, Any]:
                                             "errors": errors})
 
     requested = []
+    demand = data_requests.demand()
     for number, r in enumerate(requested_datasets.requested_datasets(), start=1):
-        row = {k: r.get(k) for k in ("id", "name", "name_en", "rank", "score", "goals")}
+        row = {k: r.get(k) for k in ("id", "name", "name_en", "rank", "score", "goals", "source")}
         row["number"] = number
+        row["demand"] = demand.get(r["id"], {"requests": 0, "supporters": 0})
         row["organizations"] = {o["name"]: cells.get((r["id"], o["name"]), []) for o in orgs}
         row["states"] = {name: _state(found) for name, found in row["organizations"].items()}
         row["publishers"] = sum(1 for state in row["states"].values() if state == ANSWERS)
@@ -117,21 +122,29 @@ def overview(context: dict[str, Any]) -> dict[str, Any]:
             "unassigned": sum(1 for d in datasets if d["organization"] not in org_names)}
 
 
+def demand_state() -> str:
+    """What the demand beside coverage is made from (with ``caching.fingerprint``, the public overview's key)."""
+    return data_requests.state()
+
+
 def as_csv(result: dict[str, Any]) -> str:
     """The coverage matrix: one row per requested dataset (numbered 1–28; the study's rank and score for
-    the first ten), one column per organization: how many of its datasets answer it with files that pass
+    the first ten; the approved requests for data linked to it and their supporters), one column per
+    organization: how many of its datasets answer it with files that pass
     their specification. The row "Finns, med fel" counts the requests an organization answers only with
     failing files."""
     out = io.StringIO()
     writer = csv.writer(out)
     orgs = result["organizations"]
-    writer.writerow(["number", "requested_dataset", "rank", "score", *[o["title"] for o in orgs], "publishers"])
+    writer.writerow(["number", "requested_dataset", "rank", "score", "requests", "supporters",
+                     *[o["title"] for o in orgs], "publishers"])
     for r in result["requested"]:
-        writer.writerow([r["number"], r["name"], r["rank"] or "", r["score"] or "",
+        writer.writerow([r["number"], r["name"], r["rank"] or "", r["score"] or "", r["demand"]["requests"],
+                         r["demand"]["supporters"],
                          *[sum(1 for d in r["organizations"][o["name"]] if not d["errors"]) for o in orgs],
                          r["publishers"]])
-    writer.writerow(["", "Finns, med fel", "", "", *[o["requested_with_errors"] for o in orgs],
+    writer.writerow(["", "Finns, med fel", "", "", "", "", *[o["requested_with_errors"] for o in orgs],
                      sum(r["with_errors"] for r in result["requested"])])
-    writer.writerow(["", "Totalt", "", "", *[o["requested_answered"] for o in orgs],
+    writer.writerow(["", "Totalt", "", "", "", "", *[o["requested_answered"] for o in orgs],
                      sum(r["publishers"] for r in result["requested"])])
     return out.getvalue()

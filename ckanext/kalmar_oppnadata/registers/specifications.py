@@ -30,7 +30,7 @@ def _load(text: str) -> tuple[dict[str, Any], ...]:
         entry["themes"] = vocabularies.normalize_many("data-theme", entry.get("themes", []))
         goals: list[str] = []
         for requested_id in entry.get("requested", []):
-            requested = requested_datasets.get(requested_id)
+            requested = requested_datasets.in_study(requested_id)
             if requested is None:
                 raise ValueError(f"specification {entry['name']!r}: unknown requested dataset {requested_id!r}")
             goals.extend(requested["goals"])

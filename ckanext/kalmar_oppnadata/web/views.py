@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.catalog import descriptions, documents
 from ckanext.kalmar_oppnadata.common import current_language
+from ckanext.kalmar_oppnadata.data_requests.views import data_request_pages
 from ckanext.kalmar_oppnadata.dialog.views import dialog_pages
 from ckanext.kalmar_oppnadata.digests.views import subscription_pages
 from ckanext.kalmar_oppnadata.files import dumps
@@ -21,7 +22,7 @@ from ckanext.kalmar_oppnadata.web.vocabulary_pages import vocabulary_pages
 
 __all__ = ["catalog_pages", "organization_pages", "agenda2030_pages", "specification_pages", "overview_pages",
            "monitoring", "request_guard", "outage_pages", "dialog_pages",
-           "subscription_pages", "asset_files", "vocabulary_pages"]
+           "subscription_pages", "data_request_pages", "asset_files", "vocabulary_pages"]
 
 catalog_pages = Blueprint("kalmar_catalog", __name__)
 monitoring = Blueprint("kalmar_monitoring", __name__)
