@@ -14,6 +14,15 @@ from ckanext.kalmar_oppnadata.harvesting import classification, sources
 from ckanext.kalmar_oppnadata.logic import publishing, schema
 from ckanext.kalmar_oppnadata.overview import quality, report
 from ckanext.kalmar_oppnadata.registers import specifications
+from ckanext.kalmar_oppnadata.reuse import store as reuse_store
+from ckanext.kalmar_oppnadata.reuse.actions import (
+    reuse_create,
+    reuse_delete,
+    reuse_list,
+    reuse_moderate,
+    reuse_show,
+    reuse_update,
+)
 from ckanext.kalmar_oppnadata.search import agenda2030
 from ckanext.kalmar_oppnadata.web import outages
 
@@ -34,6 +43,12 @@ __all__ = [
     "question_create",
     "question_list",
     "question_answer",
+    "reuse_create",
+    "reuse_show",
+    "reuse_list",
+    "reuse_moderate",
+    "reuse_update",
+    "reuse_delete",
 ]
 
 
@@ -95,7 +110,8 @@ def overview_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[st
     overview is kept until what it shows changes (catalog/caching.py)."""
     tk.check_access("overview_show", context, data_dict)
     if not context.get("user"):
-        return caching.cached_value(f"overview:{current_language()}", caching.fingerprint,
+        return caching.cached_value(f"overview:{current_language()}",
+                                    lambda: caching.fingerprint() + reuse_store.approved_state(),
                                     lambda: report.overview(context))
     return report.overview(context)
 
