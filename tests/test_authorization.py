@@ -43,8 +43,8 @@ PAGES = {
         "/kalmar-assets/ckanext-spatial/js/vendor/leaflet.draw/0.4.14/images/spritesheet.svg",
 }
 
-# The dialog's actions and pages, subscribing, and requests for data have their own rules
-# (tests/test_dialog.py, tests/test_digests.py, tests/test_data_requests.py).
+# The dialog's actions and pages, subscribing, requests for data and examples of use have their own rules
+# (tests/test_dialog.py, tests/test_digests.py, tests/test_data_requests.py, tests/test_reuse.py).
 DIALOG_ACTIONS = {"question_create", "question_list", "question_answer"}
 DIALOG_PAGES = {"/dataset/<id>/fraga", "/organization/<id>/fragor", "/organization/<id>/fragor/<question_id>",
                 "/prenumerera", "/prenumerera/bekrafta/<token>", "/prenumerera/avsluta/<token>"}
@@ -52,6 +52,11 @@ DATA_REQUEST_ACTIONS = {"data_request_create", "data_request_show", "data_reques
                         "data_request_comment", "data_request_update"}
 DATA_REQUEST_PAGES = {"/onska-data/<id>", "/onska-data/<id>/stod",
                       "/onska-data/<id>/kommentar", "/onska-data/<id>/hantera"}
+
+# Examples of use: anyone proposes and reads approved ones, the region moderates (tests/test_reuse.py).
+REUSE_ACTIONS = {"reuse_create", "reuse_show", "reuse_list", "reuse_moderate", "reuse_update", "reuse_delete"}
+REUSE_PAGES = {"/anvandningsexempel", "/anvandningsexempel/foresla", "/anvandningsexempel/moderera",
+               "/anvandningsexempel/<id>", "/anvandningsexempel/<id>/moderera"}
 
 # What the region's operator does from the command line only, and must not be reachable over HTTP.
 CLI_ONLY = {"setup", "validate-catalog", "queue-pending", "harvest-source", "harvest-consumer", "upkeep"}
@@ -81,16 +86,17 @@ def test_the_lists_cover_everything_the_plugin_registers(app):
     # confirmation (tests/test_harvesting.py), package_search to answer 503 while Solr is down
     # (tests/test_outages.py).
     assert set(action.__all__) == set(ACTIONS) | {"package_create", "package_update", "package_search"} | \
-        DIALOG_ACTIONS | DATA_REQUEST_ACTIONS
+        DIALOG_ACTIONS | DATA_REQUEST_ACTIONS | REUSE_ACTIONS
     # Every action but CKAN's chained tag actions has its own auth function; package_create,
     # package_update and harvest_source_create are chained (harvested datasets are read-only, sources are
     # their organization's admins', tests/test_harvesting.py).
     assert set(auth.__all__) == set(ACTIONS) - {"tag_list", "tag_search", "tag_autocomplete"} | {
-        "package_create", "package_update", "harvest_source_create"} | DIALOG_ACTIONS | DATA_REQUEST_ACTIONS
+        "package_create", "package_update", "harvest_source_create"} | DIALOG_ACTIONS | DATA_REQUEST_ACTIONS \
+        | REUSE_ACTIONS
     ours = {rule.rule for rule in app.flask_app.url_map.iter_rules()
             if rule.endpoint.startswith("kalmar_")}
     ours.discard("/kalmar_oppnadata/<path:filename>")  # static files of the extension
-    assert ours == set(PAGES) | DIALOG_PAGES | DATA_REQUEST_PAGES
+    assert ours == set(PAGES) | DIALOG_PAGES | DATA_REQUEST_PAGES | REUSE_PAGES
     assert set(kalmar_cli.kalmar.commands) == CLI_ONLY
 
 

@@ -612,3 +612,65 @@ def test_overview_on_every_screen(page, browser_portal):
     assert "Rätta filen: Webbtest: badplatser i Torsås (7. Badplatser: finns, med fel)" in torsas
     assert "Mest efterfrågat, inte publicerat än: 1. Företagsetableringar" in torsas
     assert page.locator(".kalmar-next-step").count() == 13
+
+
+def test_a_visitor_proposes_an_example_of_use_and_it_is_shown_as_used_in(page, browser_portal, tmp_path):
+    """From a dataset page to the proposal form (a Swedish error at the field first), an image uploaded; once
+    the region approved it, the example has its page and the dataset page says where it is used. Every page
+    passes axe and fits 1280 and 390 px."""
+    portal = browser_portal
+    dataset = "demo-badplatser-kalmar"
+    title = _api(portal, "package_show", id=dataset)["title"]
+    findings = []
+    page.goto(f"{portal['url']}/dataset/{dataset}")
+    assert page.locator("nav a", has_text="Användningsexempel").first.is_visible()
+    image = tmp_path / "skarmbild.png"
+    page.screenshot(path=str(image), clip={"x": 0, "y": 0, "width": 640, "height": 360})
+    with page.expect_navigation():
+        page.click("text=Har du använt datamängden? Föreslå ett användningsexempel")
+    assert page.input_value("#field-datasets") == dataset
+
+    page.fill("#field-url", "badkartan.example.org")
+    with page.expect_navigation():
+        page.click("button:has-text(\"Skicka förslaget\")")
+    assert page.locator("#error-title").inner_text() == "Ge exemplet en titel"
+    assert page.locator("#error-url").inner_text() == "Ange en webbadress som börjar med http:// eller https://"
+    assert page.locator(".alert-danger a", has_text="Webbadress till exemplet").is_visible()
+    findings += _serious_axe_findings(page, "reuse-form-error")
+    _no_horizontal_overflow(page, "reuse-form-error")
+
+    page.fill("#field-title", "Badkartan")
+    page.fill("#field-description", "En karta över länets badplatser, byggd på portalens data.")
+    page.fill("#field-url", "https://badkartan.example.org/")
+    page.check("#field-kind")  # App eller tjänst
+    page.set_input_files("#field-image_upload", str(image))
+    page.fill("#field-email", "anna@example.org")
+    with page.expect_navigation():
+        page.click("button:has-text(\"Skicka förslaget\")")
+    assert page.url.endswith("/anvandningsexempel"), page.locator(".alert-danger").all_inner_texts()
+    assert page.locator(".alert", has_text="Tack! Regionen går igenom ditt exempel innan det visas.").is_visible()
+    assert page.locator(".kalmar-reuse-list", has_text="Badkartan").count() == 0
+
+    [proposal] = _api(portal, "reuse_list", state="pending")
+    _api(portal, "reuse_moderate", id=proposal["id"], decision="approve")
+    page.goto(f"{portal['url']}/dataset/{dataset}")
+    used_in = page.locator(".kalmar-reuse-used-in a", has_text="Badkartan")
+    assert used_in.is_visible()
+    findings += _serious_axe_findings(page, "dataset-used-in")
+    page.locator(".kalmar-reuse-box").screenshot(path=str(SCREENSHOTS / "dataset-used-in.png"))
+    with page.expect_navigation():
+        used_in.click()
+    assert page.locator("h1").inner_text() == "Badkartan"
+    assert page.locator(".kalmar-reuse-image").evaluate("img => img.complete && img.naturalWidth") == 640
+    assert page.locator(".kalmar-reuse li a", has_text=title).first.is_visible()
+    findings += _serious_axe_findings(page, "reuse-example")
+    _no_horizontal_overflow(page, "reuse-example")
+    page.goto(f"{portal['url']}/anvandningsexempel")
+    findings += _serious_axe_findings(page, "reuse-list")
+    _no_horizontal_overflow(page, "reuse-list")
+    page.goto(f"{portal['url']}/en/anvandningsexempel")
+    assert page.locator("h1").inner_text() == "Examples of use"
+    assert page.locator(".kalmar-reuse-kind").first.inner_text() == "App or service"
+    findings += _serious_axe_findings(page, "reuse-list-en")
+    _no_horizontal_overflow(page, "reuse-list-en")
+    assert not findings, findings

@@ -135,3 +135,31 @@ def test_requests_for_data_wait_for_approval_and_show_no_hidden_dataset(app, api
     seen = api("data_request_show", token=region, id=answered_id)["result"]
     assert [d["name"] for d in seen["datasets"]] == ["hemlig-snart-privat"]
     assert SECRET in app.get("/onska-data", headers={"Authorization": region}).body
+
+
+def test_examples_of_use_show_no_hidden_dataset(app, api, sysadmin_with_token, hidden, who):
+    """An approved example that uses a private dataset beside a public one shows only the public one (no
+    title, name or id of the other); a proposal not yet approved is shown to nobody but the region."""
+    token = sysadmin_with_token["token"]
+    private_id = api("package_show", token=token, id="hemlig-privat")["result"]["id"]
+    example = api("reuse_create", token=token, title="Badappen", description="Använder öppna data.",
+                  url="https://badappen.example.org", kind="app", datasets=["publik", "hemlig-privat"])["result"]
+    assert [d["name"] for d in example["datasets"]] == ["publik", "hemlig-privat"]  # the region sees both
+    pending = api("reuse_create", title=f"{SECRET} förslag", description=SECRET, url="https://x.example.org",
+                  kind="article", datasets=["publik"])["result"]
+    headers = {"Authorization": hidden["outsider"]} if who != "anonymous" else {}
+    for path in ("/anvandningsexempel", f"/anvandningsexempel/{example['id']}", "/dataset/publik", "/oversikt",
+                 f"/anvandningsexempel/{pending['id']}", "/anvandningsexempel/moderera"):
+        response = app.get(path, headers=headers)
+        assert response.status_code in (200, 403, 404), (path, response.status_code)
+        assert SECRET not in response.body and "hemlig-" not in response.body and private_id not in response.body, path
+    assert "Badappen" in app.get(f"/anvandningsexempel/{example['id']}", headers=headers).body
+    for action, data in (("reuse_list", {}), ("reuse_show", {"id": example["id"]}),
+                         ("reuse_list", {"package_id": "publik"}), ("reuse_list", {"package_id": "hemlig-privat"}),
+                         ("reuse_show", {"id": pending["id"]}), ("reuse_list", {"state": "pending"})):
+        response = app.post(f"/api/3/action/{action}", json=data, headers=headers)
+        assert response.status_code in (200, 403, 404), (action, data, response.status_code)
+        body = response.body
+        assert SECRET not in body and "hemlig-" not in body and private_id not in body, (action, data)
+    shown = app.post("/api/3/action/reuse_show", json={"id": example["id"]}, headers=headers).json["result"]
+    assert [d["name"] for d in shown["datasets"]] == ["publik"]

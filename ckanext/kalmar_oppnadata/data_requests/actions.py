@@ -29,9 +29,10 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.common import as_list
-from ckanext.kalmar_oppnadata.data_requests import mails, region, store
+from ckanext.kalmar_oppnadata.data_requests import mails, store
 from ckanext.kalmar_oppnadata.dialog import guard
 from ckanext.kalmar_oppnadata.jobs import queue
+from ckanext.kalmar_oppnadata.logic import region
 from ckanext.kalmar_oppnadata.registers import organizations, requested_datasets
 
 MAX_TITLE, MAX_TEXT, MAX_COMMENT = 200, guard.MAX_MESSAGE, 2000

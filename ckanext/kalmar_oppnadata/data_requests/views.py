@@ -9,9 +9,10 @@ from flask import Blueprint, redirect
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.kalmar_oppnadata.data_requests import actions, region, store
+from ckanext.kalmar_oppnadata.data_requests import actions, store
 from ckanext.kalmar_oppnadata.dialog import guard
 from ckanext.kalmar_oppnadata.dialog.views import TOO_MANY
+from ckanext.kalmar_oppnadata.logic import region
 from ckanext.kalmar_oppnadata.registers import organizations, requested_datasets
 from ckanext.kalmar_oppnadata.registers.values import N_
 

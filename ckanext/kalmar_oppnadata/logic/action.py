@@ -22,6 +22,15 @@ from ckanext.kalmar_oppnadata.harvesting import classification, sources
 from ckanext.kalmar_oppnadata.logic import publishing, schema
 from ckanext.kalmar_oppnadata.overview import quality, report
 from ckanext.kalmar_oppnadata.registers import specifications
+from ckanext.kalmar_oppnadata.reuse import store as reuse_store
+from ckanext.kalmar_oppnadata.reuse.actions import (
+    reuse_create,
+    reuse_delete,
+    reuse_list,
+    reuse_moderate,
+    reuse_show,
+    reuse_update,
+)
 from ckanext.kalmar_oppnadata.search import agenda2030
 from ckanext.kalmar_oppnadata.web import outages
 
@@ -48,6 +57,12 @@ __all__ = [
     "data_request_support",
     "data_request_comment",
     "data_request_update",
+    "reuse_create",
+    "reuse_show",
+    "reuse_list",
+    "reuse_moderate",
+    "reuse_update",
+    "reuse_delete",
 ]
 
 
@@ -111,7 +126,8 @@ def overview_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[st
     tk.check_access("overview_show", context, data_dict)
     if not context.get("user"):
         return caching.cached_value(f"overview:{current_language()}",
-                                    lambda: caching.fingerprint() + report.demand_state(),
+                                    lambda: caching.fingerprint() + report.demand_state()
+                                    + reuse_store.approved_state(),
                                     lambda: report.overview(context))
     return report.overview(context)
 

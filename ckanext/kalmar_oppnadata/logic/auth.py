@@ -23,6 +23,8 @@ from ckanext.kalmar_oppnadata.dialog.actions import question_answer_auth as ques
 from ckanext.kalmar_oppnadata.dialog.actions import question_create_auth as question_create
 from ckanext.kalmar_oppnadata.dialog.actions import question_list_auth as question_list
 from ckanext.kalmar_oppnadata.harvesting import classification
+from ckanext.kalmar_oppnadata.reuse.actions import reuse_create_auth as reuse_create
+from ckanext.kalmar_oppnadata.reuse.actions import reuse_read_auth, reuse_region_auth
 
 __all__ = [
     "agenda2030_summary",
@@ -44,6 +46,12 @@ __all__ = [
     "data_request_support",
     "data_request_comment",
     "data_request_update",
+    "reuse_create",
+    "reuse_show",
+    "reuse_list",
+    "reuse_moderate",
+    "reuse_update",
+    "reuse_delete",
 ]
 
 
@@ -94,3 +102,5 @@ specification_list = tk.auth_allow_anonymous_access(_anyone)
 specification_show = tk.auth_allow_anonymous_access(_anyone)
 overview_show = tk.auth_allow_anonymous_access(_anyone)
 quality_show = tk.auth_allow_anonymous_access(_anyone)  # package_show inside checks the dataset itself
+reuse_show = reuse_list = reuse_read_auth  # examples of use (reuse/): approved ones for anyone
+reuse_moderate = reuse_update = reuse_delete = reuse_region_auth

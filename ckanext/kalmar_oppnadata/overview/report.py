@@ -23,6 +23,7 @@ from ckanext.kalmar_oppnadata.freshness.status import OVERDUE
 from ckanext.kalmar_oppnadata.links import wording as links
 from ckanext.kalmar_oppnadata.overview import quality
 from ckanext.kalmar_oppnadata.registers import organizations, requested_datasets
+from ckanext.kalmar_oppnadata.reuse import store as reuse
 from ckanext.kalmar_oppnadata.search.indexing import answered_requests
 from ckanext.kalmar_oppnadata.search.paging import all_datasets
 
@@ -100,6 +101,7 @@ def overview(context: dict[str, Any]) -> dict[str, Any]:
         row["with_errors"] = sum(1 for state in row["states"].values() if state == ERRORS)
         requested.append(row)
     years = sorted({year for (_, year) in per_year})
+    reused = reuse.count_per_organization()  # approved examples using its public datasets (reuse/)
     organizations = []
     for o in orgs:
         own = scores.get(o["name"], [])
@@ -112,6 +114,7 @@ def overview(context: dict[str, Any]) -> dict[str, Any]:
             "per_year": {y: per_year.get((o["name"], y), 0) for y in years},
             "overdue": overdue.get(o["name"], 0),
             "broken_links": broken.get(o["name"], 0),
+            "reuse": reused.get(o["name"], 0),
             "next_steps": _next_steps(o, requested, datasets),
         })
     ranking = sorted((o for o in organizations if o["quality"] is not None), key=lambda o: (-o["quality"], o["title"]))

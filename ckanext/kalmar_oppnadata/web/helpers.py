@@ -13,6 +13,7 @@ from ckanext.kalmar_oppnadata.harvesting import classification
 from ckanext.kalmar_oppnadata.links import wording as link_wording
 from ckanext.kalmar_oppnadata.overview import quality
 from ckanext.kalmar_oppnadata.registers import licenses, organizations, requested_datasets, specifications, vocabularies
+from ckanext.kalmar_oppnadata.reuse import store as reuse_store
 from ckanext.kalmar_oppnadata.search.paging import all_datasets
 from ckanext.kalmar_oppnadata.web import dates, identity
 
@@ -48,6 +49,8 @@ __all__ = [
     "kalmar_link_problem",
     "kalmar_broken_links",
     "kalmar_published_questions",
+    "kalmar_reuse_of_dataset",
+    "kalmar_reuse_kind",
     "kalmar_column_rule",
     "kalmar_specification_template_url",
     "render_datetime",
@@ -288,6 +291,16 @@ def kalmar_broken_links(org: dict[str, Any]) -> list[dict[str, Any]]:
 def kalmar_published_questions(dataset: dict[str, Any]) -> list[dict[str, Any]]:
     """Questions about a public dataset answered and published by its editors (never the asker's address)."""
     return [] if dataset.get("private") else dialog_store.published(dataset["id"])
+def kalmar_reuse_of_dataset(dataset: dict[str, Any]) -> list[dict[str, Any]]:
+    """The approved examples of use of a dataset ("Används i"), as the visitor may see them."""
+    return tk.get_action("reuse_list")({"user": tk.g.user}, {"package_id": dataset["id"]})
+
+
+def kalmar_reuse_kind(kind: str) -> str:
+    """The name of an example's kind in the visitor's language."""
+    return tk._(reuse_store.KIND_LABELS[kind]) if kind in reuse_store.KIND_LABELS else kind
+
+
 # The English UI (/en/): a dataset's English title and description (the schema's title_en, notes_en) where the
 # editor gave them; CKAN's own answer otherwise. Chained onto CKAN's helpers, so every core template that
 # shows a title or description through them follows.

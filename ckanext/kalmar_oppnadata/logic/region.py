@@ -1,4 +1,5 @@
-"""Who "the region" is: the moderators of requests for data. Sysadmins, and the admins and editors of the
+"""Who "the region" is: the moderators of requests for data (data_requests/) and examples of use (reuse/).
+Sysadmins, and the admins and editors of the
 regional authority's organization (the entry of ``data/organizations.yaml`` whose publisher type is
 RegionalAuthority: Region Kalmar län). Change it here and nowhere else."""
 from __future__ import annotations
