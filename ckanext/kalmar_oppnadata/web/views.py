@@ -12,6 +12,7 @@ from ckanext.kalmar_oppnadata.common import current_language
 from ckanext.kalmar_oppnadata.dialog.views import dialog_pages
 from ckanext.kalmar_oppnadata.digests.views import subscription_pages
 from ckanext.kalmar_oppnadata.files import dumps
+from ckanext.kalmar_oppnadata.openapi.views import openapi_pages
 from ckanext.kalmar_oppnadata.overview import report
 from ckanext.kalmar_oppnadata.registers import organizations, requested_datasets, specifications, vocabularies
 from ckanext.kalmar_oppnadata.web import health
@@ -20,7 +21,7 @@ from ckanext.kalmar_oppnadata.web.outages import outage_pages
 
 __all__ = ["catalog_pages", "organization_pages", "agenda2030_pages", "specification_pages", "overview_pages",
            "monitoring", "request_guard", "outage_pages", "dialog_pages",
-           "subscription_pages", "asset_files"]
+           "subscription_pages", "asset_files", "openapi_pages"]
 
 catalog_pages = Blueprint("kalmar_catalog", __name__)
 monitoring = Blueprint("kalmar_monitoring", __name__)
@@ -67,6 +68,16 @@ def datastore_dump_formats():
     if dumps.check_format(tk.request.args) == "xlsx":
         return dumps.xlsx_response((tk.request.view_args or {})["resource_id"])
     return None
+
+
+@request_guard.after_app_request
+def datastore_dump_media_type(response):
+    """The dump's own media type for CKAN's four formats (CKAN answers application/octet-stream)."""
+    if tk.request.endpoint == "datastore.dump" and response.status_code == 200:
+        fmt = tk.request.args.get("format") or "csv"
+        if fmt in dumps.MEDIA_TYPES and fmt != "xlsx":
+            response.headers["Content-Type"] = f"{dumps.MEDIA_TYPES[fmt]}; charset=utf-8"
+    return response
 
 
 @monitoring.route("/health")
