@@ -101,7 +101,10 @@ def test_a_table_description_is_valid_and_its_example_gives_the_first_rows(app, 
     # A filter over a described column, as the description's filters parameter says.
     filters = _parameters(search)["filters"]
     assert "kommun" in filters["content"]["application/json"]["schema"]["properties"]
-    printed = json.loads(re.search(r"t\.ex\. (\{.*\})", filters["description"]).group(1))
+    assert filters["content"]["application/json"]["example"] == {}  # what "Try it out" starts from
+    printed = filters["content"]["application/json"]["schema"]["example"]
+    assert printed == {"kommunkod": "0880"}  # the first row's first text value
+    assert json.dumps(printed, ensure_ascii=False) in filters["description"]
     found = app.get("/api/3/action/datastore_search", query_string={
         "resource_id": resource["id"], "filters": json.dumps(printed)}).json["result"]["records"]
     assert found and all(r[k] == v for r in found for k, v in printed.items())

@@ -104,7 +104,9 @@ def _search(resource_id: str, fields: list[dict[str, Any]], records: list[dict[s
         {"name": "filters", "in": "query", "required": False,
          "description": "Rader vars kolumner har exakt dessa värden, som JSON-objekt (kolumn → värde eller "
                         f"lista av värden), t.ex. {json.dumps(filters, ensure_ascii=False)}",
-         "content": {"application/json": {"schema": filter_schema}}},
+         # "Try it out" starts from the media type's example (no filter: the call answers with rows); the
+         # schema's example is a filter on the first row.
+         "content": {"application/json": {"schema": {**filter_schema, "example": filters}, "example": {}}}},
         {"name": "sort", "in": "query", "required": False,
          "description": "Ordning: kolumner med asc eller desc, kommaseparerade, t.ex. "
                         f"\"{sort_example}\". Kolumner: {', '.join(own)}. Utan sort: i radordning (_id).",
@@ -169,7 +171,7 @@ def _dump(resource_id: str, fields: list[dict[str, Any]]) -> dict[str, Any]:
              "schema": {"type": "string"}},
             {"name": "filters", "in": "query", "required": False,
              "description": "Som i datastore_search: JSON-objekt kolumn → värde",
-             "content": {"application/json": {"schema": {"type": "object"}}}},
+             "content": {"application/json": {"schema": {"type": "object"}, "example": {}}}},
             {"name": "sort", "in": "query", "required": False,
              "description": f"Som i datastore_search (kolumner: {', '.join(_own(fields))})",
              "schema": {"type": "string"}},
@@ -183,8 +185,7 @@ def _dump(resource_id: str, fields: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def describe(resource: dict[str, Any], dataset: dict[str, Any], fields: list[dict[str, Any]],
-             records: list[dict[str, Any]], server: str, description_url: str, page_url: str,
-             rows_max: int) -> dict[str, Any]:
+             records: list[dict[str, Any]], server: str, page_url: str, rows_max: int) -> dict[str, Any]:
     """The OpenAPI document of the table ``resource`` (of ``dataset``), with ``fields`` and the first
     ``records`` as ``datastore_search`` answered them, served from ``server`` (the portal's address)."""
     rid = resource["id"]
@@ -194,8 +195,7 @@ def describe(resource: dict[str, Any], dataset: dict[str, Any], fields: list[dic
         "title": f"API för {name} ({dataset.get('title') or dataset.get('name')})",
         "description": f"Tabellen {name} i datamängden {dataset.get('title') or dataset.get('name')}, "
                        "i portalens DataStore: sök och filtrera rader, fråga med SQL (bara läsning) eller "
-                       "ladda ner hela tabellen. Ingen registrering behövs för öppna data. "
-                       f"Beskrivningen: {description_url}",
+                       "ladda ner hela tabellen. Ingen registrering behövs för öppna data.",
         "version": str(resource.get("last_modified") or resource.get("metadata_modified")
                        or resource.get("created") or "1"),
     }

@@ -53,9 +53,9 @@ def _is_public(dataset: dict[str, Any]) -> bool:
     return not dataset.get("private") and dataset.get("state") == "active"
 
 
-def table_document(resource_id: str) -> dict[str, Any]:
+def table_document(resource: dict[str, Any], dataset: dict[str, Any]) -> dict[str, Any]:
     """The OpenAPI document of a table the caller may read (see ``openapi/table.py``)."""
-    resource, dataset = _table(resource_id)
+    resource_id = resource["id"]
     try:
         found = tk.get_action("datastore_search")(_context(), {"resource_id": resource_id,
                                                               "limit": table.EXAMPLE_ROWS})
@@ -64,8 +64,7 @@ def table_document(resource_id: str) -> dict[str, Any]:
     except tk.NotAuthorized:
         tk.abort(403, tk._("You may not read this table"))
     page = f"{addresses.site_url()}/dataset/{dataset['name']}/resource/{resource_id}"
-    return table.describe(resource, dataset, found["fields"], found["records"], addresses.site_url(),
-                          addresses.table_description(resource_id), page,
+    return table.describe(resource, dataset, found["fields"], found["records"], addresses.site_url(), page,
                           int(tk.config.get("ckan.datastore.search.rows_max") or 32000))
 
 
@@ -91,10 +90,9 @@ def _preflight(public: bool):
 def table_description(resource_id: str):
     if tk.request.method == "OPTIONS":
         # A preflight carries no credentials: the table's description is shared only if it is public.
-        _, dataset = _table(resource_id)
-        return _preflight(_is_public(dataset))
-    _, dataset = _table(resource_id)
-    return _json(table_document(resource_id), _is_public(dataset))
+        return _preflight(_is_public(_table(resource_id)[1]))
+    resource, dataset = _table(resource_id)
+    return _json(table_document(resource, dataset), _is_public(dataset))
 
 
 @openapi_pages.route("/openapi/kalmar.json", methods=["GET", "OPTIONS"])
