@@ -285,6 +285,41 @@ def test_resource_page_api_box_offers_working_calls(page, browser_portal):
     page.screenshot(path=str(SCREENSHOTS / "resource-api.png"), full_page=True)
 
 
+def test_utforska_api_runs_a_call_against_the_portal(page, browser, browser_portal):
+    """From the API box to "Utforska API": Swagger UI (the portal's own copy) on the table's description, in
+    a Swedish page; "Try it out" and "Execute" on datastore_search returns the table's rows."""
+    page.goto(browser_portal["url"] + _resource_page(browser_portal, "demo-badplatser-kalmar"))
+    with page.expect_navigation():
+        page.locator("#kalmar-api").get_by_role("link", name="Utforska API").click()
+    assert page.url.endswith("/utforska-api")
+    assert page.locator("h1").inner_text().startswith("Utforska API:")
+    assert "Tabellen kan frågas utan registrering" in page.locator("main, [role=main]").first.inner_text()
+    outside = page.evaluate("""[...document.querySelectorAll('script[src], link[href]')]
+        .map(e => e.src || e.href).filter(u => !u.startsWith(location.origin))""")
+    assert outside == []  # Swagger UI from the portal itself, no CDN
+    operation = page.locator("#operations-Tabellen-datastore_search")
+    operation.locator(".opblock-summary").click()
+    operation.get_by_role("button", name="Try it out").click()
+    operation.get_by_role("button", name="Execute").click()
+    body = operation.locator(".responses-wrapper .live-responses-table .response-col_description pre").first
+    body.wait_for()
+    answer = json.loads(body.inner_text())
+    # The call the page ran answers with the table's first rows, those the description gives as its example.
+    description = requests.get(page.locator("#kalmar-swagger-ui").get_attribute("data-description"), timeout=30).json()
+    example = description["paths"]["/api/3/action/datastore_search"]["get"]["responses"]["200"]["content"][
+        "application/json"]["example"]["result"]["records"]
+    assert answer["success"] is True and answer["result"]["records"] == example
+    assert "Exempelbadet Norra" in {r.get("name") for r in answer["result"]["records"]}
+    assert operation.locator(".request-url pre").inner_text().startswith(browser_portal["url"] + "/api/3/action/")
+    page.screenshot(path=str(SCREENSHOTS / "utforska-api-1280.png"), full_page=True)
+    narrow = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE").new_page()
+    narrow.goto(page.url)
+    narrow.locator("#operations-Tabellen-datastore_search").wait_for()
+    assert narrow.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    narrow.screenshot(path=str(SCREENSHOTS / "utforska-api-390.png"), full_page=True)
+    narrow.context.close()
+
+
 def test_no_serious_or_critical_accessibility_violations(page, browser_portal):
     axe = axe_module.Axe()
     findings, serious = {}, []

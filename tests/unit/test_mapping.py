@@ -17,7 +17,7 @@ UPLOAD = {"id": "r2", "name": "badplatser.csv", "url": "http://test.ckan.net/dat
 def endpoint(resource):
     return {"uri": f"http://test.ckan.net/dataset/x/resource/{resource['id']}#kalmar-api",
             "endpoint_url": "http://test.ckan.net/api/3/action/datastore_search",
-            "endpoint_description": "http://test.ckan.net/api/3"}
+            "endpoint_description": f"http://test.ckan.net/openapi/datastore/{resource['id']}.json"}
 
 
 def exported():
@@ -66,6 +66,10 @@ def test_resources_get_iana_media_types_licences_and_the_datastore_api():
     assert service["endpoint_url"] == ["http://test.ckan.net/api/3/action/datastore_search"]
     assert service["serves_dataset"] == ["http://test.ckan.net/dataset/1"]
     assert service["title_translated"]["sv"] == "API för badplatser.csv (CKAN DataStore)"
+    # The OpenAPI description on the data service and, as DIGG's recommendation 13 asks, on the distribution.
+    assert service["endpoint_description"] == "http://test.ckan.net/openapi/datastore/r2.json"
+    assert uploaded["conforms_to"] == ["http://test.ckan.net/openapi/datastore/r2.json"]
+    assert linked["conforms_to"] == FULL_RESOURCE.get("conforms_to", [])
 
 
 def test_import_maps_codes_licences_and_outdated_uris_to_our_schema():

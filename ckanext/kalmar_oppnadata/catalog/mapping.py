@@ -94,7 +94,11 @@ def _resource_for_export(resource: dict[str, Any], dataset_license_url: str | No
     view["conforms_to"] = as_list(resource.get("conforms_to"))
     view.pop("access_services", None)
     if resource.get("datastore_active") and endpoint_for:
-        view["access_services"] = [_data_service(resource, view["license"], dataset_uri, endpoint_for(resource))]
+        endpoint = endpoint_for(resource)
+        view["access_services"] = [_data_service(resource, view["license"], dataset_uri, endpoint)]
+        # DIGG's recommendation 13: the API description also as the distribution's "länkade scheman", so
+        # that Sveriges dataportal shows "Utforska API" beside the data service's dcat:endpointDescription.
+        view["conforms_to"] = [*view["conforms_to"], endpoint["endpoint_description"]]
     return view
 
 
@@ -103,7 +107,7 @@ def for_export(dataset: dict[str, Any], organization: dict[str, Any] | None,
                endpoint_for: Callable[[dict[str, Any]], dict[str, str]] | None = None) -> dict[str, Any]:
     """The dataset as ckanext-dcat's EU DCAT-AP 3 steps should see it to produce DCAT-AP-SE.
 
-    ``endpoint_for(resource)`` gives the DataStore endpoint of a table resource (see files/api.py)."""
+    ``endpoint_for(resource)`` gives the DataStore endpoint of a table resource (see files/api_box.py)."""
     view = dict(dataset)
     view["title_translated"] = language_map(dataset.get("title"), dataset.get("title_en"))
     view["notes_translated"] = language_map(dataset.get("notes"), dataset.get("notes_en"))

@@ -9,6 +9,7 @@ from urllib.parse import quote, urlencode
 import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.files import loading
+from ckanext.kalmar_oppnadata.openapi import addresses
 
 
 def _action_url(action: str, **params: Any) -> str:
@@ -18,14 +19,12 @@ def _action_url(action: str, **params: Any) -> str:
 
 def data_service(resource: dict[str, Any]) -> dict[str, str]:
     """The DataStore API of a table resource: its URI (the resource page's API box), the search
-    endpoint, and the page that documents the endpoint."""
+    endpoint, and the table's OpenAPI description (openapi/)."""
     page = tk.url_for("resource.read", id=resource["package_id"], resource_id=resource["id"], _external=True)
     return {"uri": f"{page}#kalmar-api",
             "endpoint_url": tk.url_for("api.action", ver=3, logic_function="datastore_search", _external=True,
                                          locale="default"),
-            "endpoint_description": tk.url_for("api.action", ver=3, logic_function="help_show", _external=True,
-                                                locale="default")
-            + "?name=datastore_search"}
+            "endpoint_description": addresses.table_description(resource["id"])}
 
 
 def _first_record(context: dict[str, Any], resource_id: str) -> dict[str, Any]:
@@ -73,6 +72,8 @@ def box(context: dict[str, Any], resource: dict[str, Any]) -> dict[str, Any] | N
     calls.append({"label": tk._("SQL (read-only)"), "url": _action_url("datastore_search_sql", sql=sql)})
     result["calls"] = calls
     dump = tk.url_for("datastore.dump", resource_id=rid, _external=True, locale="default")
+    result["description"] = addresses.table_description(rid)
+    result["explorer"] = tk.url_for("kalmar_openapi.explorer", id=resource["package_id"], resource_id=rid)
     result["downloads"] = [{"label": label, "url": f"{dump}?format={fmt}"}
                            for label, fmt in (("CSV", "csv"), ("Excel (XLSX)", "xlsx"), ("JSON", "json"))]
     return result

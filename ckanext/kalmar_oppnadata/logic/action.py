@@ -81,6 +81,7 @@ def agenda2030_summary(context: dict[str, Any], data_dict: dict[str, Any]) -> di
 
 
 @tk.side_effect_free
+@schema.arguments(schema.by_id)
 def agenda2030_goal_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     """One goal (``id``: 1–17 or its UN URI), its datasets and the organizations contributing to it."""
     tk.check_access("agenda2030_goal_show", context, data_dict)
@@ -89,6 +90,7 @@ def agenda2030_goal_show(context: dict[str, Any], data_dict: dict[str, Any]) -> 
 
 
 @tk.side_effect_free
+@schema.arguments(schema.suggest)
 def agenda2030_suggest(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     """Goals and EU themes suggested for a dataset that conforms to the given specifications.
 
@@ -107,6 +109,7 @@ def specification_list(context: dict[str, Any], data_dict: dict[str, Any]) -> li
 
 
 @tk.side_effect_free
+@schema.arguments(schema.by_uri)
 def specification_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     """One specification of the register, by ``uri``, with the columns of its Table Schema (name, required,
     type, rules, example and where the example comes from)."""
@@ -133,6 +136,7 @@ def overview_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[st
 
 
 @tk.side_effect_free
+@schema.arguments(schema.by_id)
 def quality_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     """The metadata quality score of one dataset (``id``), with every indicator and what to improve."""
     tk.check_access("quality_show", context, data_dict)
@@ -170,12 +174,14 @@ def _visible_only(context: dict[str, Any], data_dict: dict[str, Any], tags: list
 
 @tk.side_effect_free
 @tk.chained_action
+@schema.arguments(schema.tag_query)
 def tag_list(up_func, context, data_dict):
     return _visible_only(context, data_dict, up_func(context, _checked(context, data_dict)))
 
 
 @tk.side_effect_free
 @tk.chained_action
+@schema.arguments(schema.tag_query)
 def tag_search(up_func, context, data_dict):
     tags = _visible_only(context, data_dict, up_func(context, _checked(context, data_dict))["results"])
     return {"count": len(tags), "results": tags}
@@ -183,6 +189,7 @@ def tag_search(up_func, context, data_dict):
 
 @tk.side_effect_free
 @tk.chained_action
+@schema.arguments(schema.tag_query)
 def tag_autocomplete(up_func, context, data_dict):
     return _visible_only(context, data_dict, up_func(context, _checked(context, data_dict)))
 

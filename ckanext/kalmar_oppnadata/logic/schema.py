@@ -5,7 +5,7 @@ over-long value gives a validation error (409) naming the argument, never a serv
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
 
@@ -54,6 +54,15 @@ def tag_query() -> dict[str, Any]:
     """CKAN's tag actions take the search text as ``q`` or ``query``."""
     return {"q": [ignore_missing, text_argument], "query": [ignore_missing, text_argument],
             "vocabulary_id": [ignore_missing, text_argument], "__extras": [ignore_missing]}
+
+
+def arguments(make_schema: Callable[[], dict[str, Any]]) -> Callable[[Any], Any]:
+    """Declares the schema an action validates its arguments with (the action calls ``validate`` with it),
+    so that its OpenAPI description lists them (openapi/portal.py)."""
+    def declare(action: Any) -> Any:
+        action.argument_schema = make_schema
+        return action
+    return declare
 
 
 def validate(data_dict: dict[str, Any], schema: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from ckanext.kalmar_oppnadata.data_requests.views import data_request_pages
 from ckanext.kalmar_oppnadata.dialog.views import dialog_pages
 from ckanext.kalmar_oppnadata.digests.views import subscription_pages
 from ckanext.kalmar_oppnadata.files import dumps
+from ckanext.kalmar_oppnadata.openapi.views import openapi_pages
 from ckanext.kalmar_oppnadata.overview import report
 from ckanext.kalmar_oppnadata.registers import organizations, requested_datasets, specifications, vocabularies
 from ckanext.kalmar_oppnadata.reuse.views import reuse_pages
@@ -23,7 +24,7 @@ from ckanext.kalmar_oppnadata.web.vocabulary_pages import vocabulary_pages
 
 __all__ = ["catalog_pages", "organization_pages", "agenda2030_pages", "specification_pages", "overview_pages",
            "monitoring", "request_guard", "outage_pages", "dialog_pages", "reuse_pages",
-           "subscription_pages", "data_request_pages", "asset_files", "vocabulary_pages"]
+           "subscription_pages", "data_request_pages", "asset_files", "vocabulary_pages", "openapi_pages"]
 
 catalog_pages = Blueprint("kalmar_catalog", __name__)
 monitoring = Blueprint("kalmar_monitoring", __name__)
@@ -110,6 +111,16 @@ def vary_on_accept(response):
     """A dataset page's answer depends on the Accept header (HTML or RDF): caches must know."""
     if tk.request.endpoint == "dataset.read":
         response.vary.add("Accept")
+    return response
+
+
+@request_guard.after_app_request
+def datastore_dump_media_type(response):
+    """The dump's own media type for CKAN's four formats (CKAN answers application/octet-stream)."""
+    if tk.request.endpoint == "datastore.dump" and response.status_code == 200:
+        fmt = tk.request.args.get("format") or "csv"
+        if fmt in dumps.MEDIA_TYPES and fmt != "xlsx":
+            response.headers["Content-Type"] = f"{dumps.MEDIA_TYPES[fmt]}; charset=utf-8"
     return response
 
 
