@@ -19,7 +19,7 @@ from ckanext.kalmar_oppnadata.freshness import wording as freshness
 from ckanext.kalmar_oppnadata.harvesting import hooks as harvesting
 from ckanext.kalmar_oppnadata.mail import smtp
 from ckanext.kalmar_oppnadata.registers import licenses, organizations
-from ckanext.kalmar_oppnadata.search import facets, indexing
+from ckanext.kalmar_oppnadata.search import facets, fields, indexing
 from ckanext.kalmar_oppnadata.web import assets, cli, helpers, views
 
 
@@ -74,8 +74,11 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_show(self, context, pkg_dict):
         return freshness.show(pkg_dict)
 
+    def before_dataset_search(self, search_params):
+        return fields.before_search(search_params)
+
     def after_dataset_search(self, search_results, search_params):
-        return facets.label_facets(freshness.show_in_results(search_results))
+        return fields.after_search(facets.label_facets(freshness.show_in_results(search_results)), search_params)
 
     # IFacets
     def dataset_facets(self, facets_dict, package_type):

@@ -21,7 +21,11 @@ from ckanext.kalmar_oppnadata.registers import specifications
 # (degrees, about 50 m); the stored extent is untouched.
 DEGENERATE_PADDING = 0.0005
 
-# Dataset field → vocabulary (None: free URIs, labelled from the specification register).
+# Dataset field → vocabulary (None: free values, labelled from the specification register or as they are).
+# Every list field of the schema is here: CKAN would otherwise index it under its own name as one string of
+# JSON text (it copies each extra to the top level, into Solr's catch-all string field), so that ``sdg:6``
+# found nothing and a facet on ``sdg`` gave buckets like '["6", "11"]'. search/fields.py maps the plain names
+# to these fields.
 INDEXED_FIELDS: dict[str, str | None] = {
     "sdg": "sdg",
     "theme": "data-theme",
@@ -29,6 +33,9 @@ INDEXED_FIELDS: dict[str, str | None] = {
     "hvd_category": "hvd-category",
     "conforms_to": None,
     "answers": "requested",
+    "language": "language",
+    "applicable_legislation": None,
+    "keywords_en": None,
 }
 
 
@@ -41,6 +48,7 @@ def index_vocabularies(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     validated = pkg_dict.get("validated_data_dict")
     data = json.loads(validated) if isinstance(validated, str) else (validated or pkg_dict)
     for field in INDEXED_FIELDS:
+        pkg_dict.pop(field, None)  # CKAN's copy of the extra: JSON text, not the values
         values = [str(v) for v in as_list(data.get(field))]
         if field == "answers":
             values = answered_requests(data)

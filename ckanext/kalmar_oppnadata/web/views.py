@@ -13,18 +13,21 @@ from ckanext.kalmar_oppnadata.data_requests.views import data_request_pages
 from ckanext.kalmar_oppnadata.dialog.views import dialog_pages
 from ckanext.kalmar_oppnadata.digests.views import subscription_pages
 from ckanext.kalmar_oppnadata.files import dumps
+from ckanext.kalmar_oppnadata.guide.views import guide_pages
 from ckanext.kalmar_oppnadata.openapi.views import openapi_pages
 from ckanext.kalmar_oppnadata.overview import report
 from ckanext.kalmar_oppnadata.registers import organizations, requested_datasets, specifications, vocabularies
 from ckanext.kalmar_oppnadata.reuse.views import reuse_pages
-from ckanext.kalmar_oppnadata.web import health
+from ckanext.kalmar_oppnadata.search import fields
+from ckanext.kalmar_oppnadata.web import api_errors, health
 from ckanext.kalmar_oppnadata.web.assets import asset_files
 from ckanext.kalmar_oppnadata.web.outages import outage_pages
 from ckanext.kalmar_oppnadata.web.vocabulary_pages import vocabulary_pages
 
 __all__ = ["catalog_pages", "organization_pages", "agenda2030_pages", "specification_pages", "overview_pages",
            "monitoring", "request_guard", "outage_pages", "dialog_pages", "reuse_pages",
-           "subscription_pages", "data_request_pages", "asset_files", "vocabulary_pages", "openapi_pages"]
+           "subscription_pages", "data_request_pages", "asset_files", "vocabulary_pages", "openapi_pages",
+           "guide_pages"]
 
 catalog_pages = Blueprint("kalmar_catalog", __name__)
 monitoring = Blueprint("kalmar_monitoring", __name__)
@@ -60,6 +63,20 @@ def refuse_nul_in_address():
     without this check CKAN's own pages (/dataset/%00) would answer with a server error."""
     if "\x00" in tk.request.path or b"%00" in tk.request.query_string:
         tk.abort(400, tk._("The address contains a NUL character"))
+
+
+@request_guard.after_app_request
+def api_refusals_in_one_language(response):
+    """The Action API's refusals that CKAN writes in English, in the answer's language (web/api_errors.py)."""
+    return api_errors.one_language(response)
+
+
+@request_guard.before_app_request
+def search_field_names():
+    """``/dataset?sdg=6`` (the names of package_show) shows the same as ``/dataset?vocab_sdg=6``
+    (search/fields.py)."""
+    address = fields.search_page_redirect(tk.request.endpoint, tk.request.args)
+    return redirect(address, code=302) if address else None
 
 
 @request_guard.before_app_request

@@ -1,0 +1,122 @@
+"""Search field names a person can guess: the names of ``package_show`` (``sdg``, ``theme``, ``conforms_to``,
+…) work in ``q``, ``fq``, ``fq_list`` and ``facet.field`` as the indexed ``vocab_*`` fields, through the
+Action API and the search page; a name that is no field gets a 409 that names the right one. Never a
+silent 0, never a facet bucket of JSON text."""
+from __future__ import annotations
+
+import html
+import json
+
+import pytest
+
+from .examples import DATA_LINK
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+BADPLATSER = "https://dataportal.se/specifications/badplatser/1.0"
+ENVI = "http://publications.europa.eu/resource/authority/data-theme/ENVI"
+SWE = "http://publications.europa.eu/resource/authority/language/SWE"
+
+
+@pytest.fixture
+def datasets(api, sysadmin_with_token):
+    token = sysadmin_with_token["token"]
+    org = api("organization_create", token=token, name="kalmar-kommun", title="Kalmar kommun",
+              email="oppnadata@kalmar.se")["result"]
+    common = {"owner_org": org["id"], "notes": "x", "classification_confirmed": True, "private": False,
+              "resources": [DATA_LINK]}
+    api("package_create", token=token, name="badplatser", title="Badplatser", sdg=["6", "11"],
+        theme=["ENVI", "EDUC"], conforms_to=[BADPLATSER], **common)
+    api("package_create", token=token, name="energi", title="Energi", sdg=["7"], theme=["ENER"], **common)
+    return token
+
+
+def _names(result):
+    return sorted(d["name"] for d in result["results"])
+
+
+@pytest.mark.parametrize("fq, expected", [
+    ("sdg:6", ["badplatser"]),
+    ('sdg:"7"', ["energi"]),
+    ("sdg:(6 OR 7)", ["badplatser", "energi"]),
+    (f'theme:"{ENVI}"', ["badplatser"]),
+    (f'conforms_to:"{BADPLATSER}"', ["badplatser"]),
+    ('+organization:kalmar-kommun -sdg:6', ["energi"]),
+    (f'language:"{SWE}"', ["badplatser", "energi"]),
+    ('title:"sdg:6"', []),  # a quoted value is a value, not a field name
+])
+def test_fq_with_the_field_names_of_package_show(api, datasets, fq, expected):
+    assert _names(api("package_search", fq=fq)["result"]) == expected
+
+
+def test_q_and_fq_list_too(api, datasets):
+    assert _names(api("package_search", q="sdg:11")["result"]) == ["badplatser"]
+    assert _names(api("package_search", fq_list=["sdg:6", f'theme:"{ENVI}"'])["result"]) == ["badplatser"]
+
+
+def test_facets_on_the_plain_names_are_the_values_under_the_name_asked(api, datasets):
+    result = api("package_search", rows=0, **{"facet.field": ["sdg", "theme", "conforms_to", "organization"]})["result"]
+    assert result["facets"]["sdg"] == {"6": 1, "11": 1, "7": 1}
+    assert result["facets"]["theme"] == {ENVI: 1, "http://publications.europa.eu/resource/authority/data-theme/EDUC": 1,
+                                         "http://publications.europa.eu/resource/authority/data-theme/ENER": 1}
+    assert result["facets"]["conforms_to"] == {BADPLATSER: 1}
+    assert "vocab_sdg" not in result["facets"]
+    items = {i["name"]: i["display_name"] for i in result["search_facets"]["sdg"]["items"]}
+    assert items["6"] == "6. Rent vatten och sanitet för alla"
+    # Asked for both ways, both come back.
+    both = api("package_search", rows=0, **{"facet.field": ["sdg", "vocab_sdg"]})["result"]["facets"]
+    assert both["sdg"] == both["vocab_sdg"] == {"6": 1, "11": 1, "7": 1}
+
+
+def test_no_facet_bucket_of_json_text_for_any_list_field(api, datasets):
+    """Every list field of the schema is indexed as values: no bucket looks like a JSON list."""
+    fields = ["sdg", "theme", "conforms_to", "answers", "language", "applicable_legislation", "keywords_en"]
+    facets = api("package_search", rows=0, **{"facet.field": fields})["result"]["facets"]
+    for field in fields:
+        assert not [b for b in facets.get(field, {}) if b.startswith("[")], (field, facets[field])
+    assert facets["language"] == {SWE: 2}
+
+
+@pytest.mark.parametrize("param, value, right", [
+    ("fq", "kommun:kalmar-kommun", "organization"),
+    ("fq", "goal:6", "sdg"),
+    ("q", "specification:x", "conforms_to"),
+])
+def test_a_name_that_is_no_field_gets_a_409_naming_the_right_one(api, datasets, param, value, right):
+    error = api("package_search", status=409, **{param: value})["error"]
+    assert error["__type"] == "Validation Error"
+    assert error[param] == [f'Det finns inget sökfält "{value.split(":")[0]}": använd "{right}"']
+
+
+def test_a_facet_on_a_name_that_is_no_field_gets_a_409(api, datasets):
+    error = api("package_search", status=409, **{"facet.field": ["municipality"]})["error"]
+    assert error["facet.field"] == ['Det finns inget sökfält "municipality": använd "organization"']
+
+
+def test_a_bad_box_is_refused_in_swedish_naming_ext_bbox(api, datasets):
+    error = api("package_search", status=409, ext_bbox="16,56,17")["error"]
+    assert list(error) == ["ext_bbox", "__type"] or set(error) == {"ext_bbox", "__type"}
+    assert error["ext_bbox"][0].startswith("Ange ext_bbox som fyra tal")
+
+
+def test_over_get_with_json_facet_field_as_a_developer_writes_it(app, datasets):
+    response = app.get("/api/3/action/package_search",
+                       query_string={"fq": "sdg:6", "facet.field": json.dumps(["sdg"]), "rows": 0})
+    assert response.status_code == 200
+    assert response.json["result"]["count"] == 1
+    assert response.json["result"]["facets"]["sdg"] == {"6": 1, "11": 1}
+
+
+def test_search_page_takes_the_plain_names(app, datasets):
+    response = app.get("/dataset/?sdg=6", follow_redirects=False)
+    assert response.status_code == 302 and response.location.endswith("/dataset/?vocab_sdg=6")
+    page = app.get("/dataset/?sdg=6").body
+    assert "Badplatser" in page and "Energi" not in page
+    org_page = app.get("/organization/kalmar-kommun?sdg=7").body
+    assert "Energi" in org_page and ">Badplatser<" not in org_page
+
+
+def test_search_page_refuses_a_name_that_is_no_field_in_swedish(app, datasets):
+    response = app.get("/dataset/?kommun=kalmar-kommun")
+    assert response.status_code == 400
+    assert 'Det finns inget sökfält "kommun": använd "organization"' in html.unescape(response.body)
