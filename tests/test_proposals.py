@@ -99,6 +99,19 @@ def test_a_file_becomes_a_private_draft_with_the_proposals(app, api, portal):
     assert form.body.count("föreslaget från filen") >= 5
 
 
+def test_a_drafts_proposal_is_for_its_own_editors_only(app, api, portal, user_factory, api_token_factory):
+    draft = _draft(api, portal, _post(app, portal, "Badplatser Borgholm.csv"))
+    outsider = user_factory()
+    api("organization_member_create", token=portal["sysadmin"], id=portal["other"]["id"],
+        username=outsider["name"], role="editor")
+    other = {"Authorization": api_token_factory(user=outsider["id"])["token"]}
+    for path in (f"/dataset/{draft['name']}/forslag", f"/dataset/{draft['name']}/forslag/rattad.csv"):
+        for headers in ({}, other):
+            response = app.get(path, headers=headers)
+            assert response.status_code == 403 and "Stensö" not in response.body and "Strand 1" not in response.body
+        assert app.get(path, headers={"Authorization": portal["sysadmin"]}).status_code == 200
+
+
 def test_the_specification_check_is_shown_once_it_ran(app, api, portal, cli):
     response = _post(app, portal, "badplatser_kalmar.csv")
     page_address = response.headers["Location"]
