@@ -192,17 +192,21 @@ def _tag(word: str) -> str | None:
     return word if len(word) >= 3 and re.fullmatch(r"[a-zåäöéü]+", word) and word not in STOPWORDS else None
 
 
-def _keywords(filename: str, header: list[str], spec: dict[str, Any] | None,
+def _keywords(filename: str, header: list[str], found: column_match.Match | None,
               organization: dict[str, Any] | None) -> list[str]:
+    """The specification's name, the file name's words, and up to three of the file's own subject columns
+    (not those the specification names: its column names are not Swedish keywords)."""
+    spec = found.spec if found else None
+    matched = {header[i] for i in found.columns.values()} if found else set()
     org_words = {w.lower() for w in re.split(r"\W+", (organization or {}).get("title", "")) if w}
     words: list[str] = []
     if spec:
         words.append(_base_name(spec).lower())
     words += [w for w in _file_words(filename) if w.lower() not in org_words]
     # Header words: names of the file's own subject columns (one word, not generic, not coordinates).
-    subject = [h for h in header if column_match.normal(h) not in GENERIC_COLUMNS
+    subject = [h for h in header if h not in matched and column_match.normal(h) not in GENERIC_COLUMNS
                and column_match.normal(h) not in extents.LATITUDE | extents.LONGITUDE | extents.PROJECTED
-               and len(h) >= 5 and not column_match.normal(h).endswith(("id", "nr", "kod"))]
+               and len(h) >= 5 and " " not in h.strip() and not column_match.normal(h).endswith(("id", "nr", "kod"))]
     words += subject[:3]
     result: list[str] = []
     for word in words:
@@ -290,7 +294,7 @@ def analyse(raw: bytes, filename: str, organization: dict[str, Any] | None = Non
         filename=os.path.basename(filename), format=fmt, media_type=MEDIA_TYPES[fmt], size=len(raw),
         sha1=hashlib.sha1(raw).hexdigest(), table=table, match=found, near=near, extent=extent, period=period,
         title=title, title_en=title_en,
-        keywords=_keywords(filename, table.header, spec, organization),
+        keywords=_keywords(filename, table.header, found, organization),
         notes=_notes({"header": table.header, "rows": len(table.rows), "spec": spec, "period": period}),
         themes=suggested["theme"], goals=suggested["sdg"], report=report)
     if proposal.mapping_offered:
