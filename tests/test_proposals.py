@@ -143,6 +143,19 @@ def test_bad_files_get_a_swedish_message_and_no_draft(app, portal, filename, raw
     assert _datasets() == before
 
 
+def test_an_organization_without_contact_address_gets_the_editors_as_a_suggestion(app, api, portal,
+                                                                                  user_factory, api_token_factory):
+    editor = user_factory(email="redaktor@nybro.example.org")
+    api("organization_member_create", token=portal["sysadmin"], id=portal["other"]["id"], username=editor["name"],
+        role="editor")
+    nybro = {**portal, "org": portal["other"], "token": api_token_factory(user=editor["id"])["token"]}
+    response = _post(app, nybro, "toaletter_emmaboda.csv")
+    draft = _draft(api, nybro, response)
+    assert draft["contact_email"] == "redaktor@nybro.example.org" and draft["state"] == "draft"
+    page = app.get(response.headers["Location"], headers={"Authorization": nybro["token"]}).body
+    assert "Organisationen har ingen kontakt-e-post: din egen föreslås." in page and "Kontakt-e-post" in page
+
+
 def test_no_file_and_a_foreign_organization_are_refused(app, portal):
     before = _datasets()
     assert "Välj en CSV- eller XLSX-fil" in _post(app, portal, status=400).body

@@ -18,7 +18,8 @@ FIELD_LABELS = {"title": ("Titel", "Title"), "notes": ("Beskrivning", "Descripti
                 "theme": ("Datatema (EU)", "Data theme (EU)"), "sdg": ("Globala mål", "Global goals"),
                 "conforms_to": ("Följer specifikation", "Conforms to"),
                 "temporal_start": ("Tidsperiod från", "Period from"),
-                "temporal_end": ("Tidsperiod till", "Period to"), "spatial": ("Utbredning", "Extent")}
+                "temporal_end": ("Tidsperiod till", "Period to"), "spatial": ("Utbredning", "Extent"),
+                "contact_email": ("Kontakt-e-post", "Contact e-mail")}
 
 
 def summary(proposal: analysis.Proposal, fields: dict[str, Any], organization: dict[str, Any]) -> dict[str, Any]:

@@ -75,6 +75,12 @@ def _given_file() -> tuple[bytes, str, str | None]:
 
 def _make_draft(proposal: analysis.Proposal, org: dict[str, Any], raw: bytes, link: str | None) -> dict[str, Any]:
     fields = proposal.dataset_fields(org)
+    if not org.get("email") and getattr(tk.g.userobj, "email", None):
+        # The draft needs a contact address; the organization has none yet, so the editor's own is proposed
+        # (marked as a suggestion, to be replaced by a function address) rather than none or a made-up one.
+        fields["contact_email"] = tk.g.userobj.email
+        proposal.report.append("Organisationen har ingen kontakt-e-post: din egen föreslås. Byt gärna till "
+                               "en funktionsadress.")
     dataset = tk.get_action("package_create")({**_context(), "allow_state_change": True}, {
         **fields, "name": _name(proposal.title), "owner_org": org["id"], "private": True, "state": "draft"})
     resource = {**proposal.resource_fields(), "package_id": dataset["id"]}
