@@ -58,6 +58,9 @@ REUSE_ACTIONS = {"reuse_create", "reuse_show", "reuse_list", "reuse_moderate", "
 REUSE_PAGES = {"/anvandningsexempel", "/anvandningsexempel/foresla", "/anvandningsexempel/moderera",
                "/anvandningsexempel/<id>", "/anvandningsexempel/<id>/moderera"}
 
+# "Ny datamängd från fil" is for editors, and a draft's proposal for its own editors (tests/test_proposals.py).
+PROPOSAL_PAGES = {"/dataset/fran-fil", "/dataset/<id>/forslag", "/dataset/<id>/forslag/rattad.csv"}
+
 # What the region's operator does from the command line only, and must not be reachable over HTTP.
 CLI_ONLY = {"setup", "validate-catalog", "queue-pending", "harvest-source", "harvest-consumer", "upkeep"}
 
@@ -96,7 +99,7 @@ def test_the_lists_cover_everything_the_plugin_registers(app):
     ours = {rule.rule for rule in app.flask_app.url_map.iter_rules()
             if rule.endpoint.startswith("kalmar_")}
     ours.discard("/kalmar_oppnadata/<path:filename>")  # static files of the extension
-    assert ours == set(PAGES) | DIALOG_PAGES | DATA_REQUEST_PAGES | REUSE_PAGES
+    assert ours == set(PAGES) | DIALOG_PAGES | DATA_REQUEST_PAGES | REUSE_PAGES | PROPOSAL_PAGES
     assert set(kalmar_cli.kalmar.commands) == CLI_ONLY
 
 

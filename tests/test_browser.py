@@ -709,3 +709,57 @@ def test_a_visitor_proposes_an_example_of_use_and_it_is_shown_as_used_in(page, b
     findings += _serious_axe_findings(page, "reuse-list-en")
     _no_horizontal_overflow(page, "reuse-list-en")
     assert not findings, findings
+
+
+def test_editor_goes_from_a_file_to_a_published_dataset_accepting_suggestions_only(page, browser_portal):
+    """Ny datamängd från fil (issue 28): the editor gives a file, reads the proposal, and publishes the draft
+    in the normal form changing nothing the portal proposed (the classification confirmation and the choice
+    to publish are the editor's own acts); the organization's catalog then passes SHACL and the Swedish checks."""
+    corpus = Path(__file__).parents[1] / "bench" / "proposals" / "corpus"
+    # The region has filled in Kalmar kommun's contact address (the form's default contact), as in production.
+    _api(browser_portal, "organization_patch", id="kalmar-kommun", email="oppnadata@example.org")
+    log_in(page, browser_portal, *EDITOR)
+    page.goto(f"{browser_portal['url']}/dataset/")
+    with page.expect_navigation():
+        page.click("text=Ny datamängd från fil")
+    page.set_input_files("#field-upload", str(corpus / "badplatser_kalmar.csv"))
+    with page.expect_navigation():
+        page.click("button[type=submit]:has-text('Föreslå en beskrivning')")
+    assert page.url.endswith("/forslag"), page.locator(".alert-danger").all_inner_texts()
+    assert page.locator("li", has_text="matchar Badplatser 1.0 (säkerhet: hög)").is_visible()
+    assert page.locator(".kalmar-quality").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "proposal.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert _page_overflow(page) <= 0
+    page.screenshot(path=str(SCREENSHOTS / "proposal-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    name = page.url.split("/dataset/")[1].split("/")[0]
+
+    with page.expect_navigation():
+        page.click("text=Granska och komplettera i formuläret")
+    assert page.locator(".kalmar-proposal-note").is_visible()
+    assert page.input_value("#field-title") == "Badplatser i Kalmar kommun"
+    page.screenshot(path=str(SCREENSHOTS / "proposal-form.png"), full_page=True)
+    page.check("#field-classification_confirmed")
+    page.select_option("#field-private", "False")
+    with page.expect_navigation():
+        page.click("form#dataset-edit button[name=save]")
+    # Saved, still a draft: CKAN shows the draft's file; its data step's "Finish" publishes it.
+    assert "/resource/" in page.url, page.locator(".error-block, .error-explanation li").all_inner_texts()
+    page.goto(f"{browser_portal['url']}/dataset/{name}/resource/new")
+    with page.expect_navigation():
+        page.click("button[name=save][value=go-metadata]")
+    assert page.url.endswith(f"/dataset/{name}"), page.locator(".error-block, .error-explanation").all_inner_texts()
+
+    dataset = requests.get(f"{browser_portal['url']}/api/3/action/package_show", params={"id": name},
+                           timeout=10).json()["result"]  # anonymous: it is public now
+    assert dataset["state"] == "active" and dataset["private"] is False
+    assert dataset["conforms_to"] == ["https://dataportal.se/specifications/badplatser/1.0"]
+    assert dataset["title"] == "Badplatser i Kalmar kommun" and dataset["spatial"]
+    _run_jobs(browser_portal)  # the file's check, and the organization's kept catalog brought up to date
+    catalog = requests.get(f"{browser_portal['url']}/organization/kalmar-kommun/catalog.ttl", timeout=60).text
+    assert "Badplatser i Kalmar kommun" in catalog
+    # Exits 1 (and ``ckan`` fails) on any SHACL or Swedish finding.
+    out = ckan("kalmar", "validate-catalog", "-o", "kalmar-kommun",
+               env={**os.environ, "CKAN_SITE_URL": browser_portal["url"]})
+    assert "Checked the catalog of Kalmar kommun" in out

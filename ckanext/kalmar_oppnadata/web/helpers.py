@@ -12,6 +12,7 @@ from ckanext.kalmar_oppnadata.files import api_box, checking, dumps, formats, re
 from ckanext.kalmar_oppnadata.harvesting import classification
 from ckanext.kalmar_oppnadata.links import wording as link_wording
 from ckanext.kalmar_oppnadata.overview import quality
+from ckanext.kalmar_oppnadata.proposals import store as proposal_store
 from ckanext.kalmar_oppnadata.registers import licenses, organizations, requested_datasets, specifications, vocabularies
 from ckanext.kalmar_oppnadata.reuse import store as reuse_store
 from ckanext.kalmar_oppnadata.search.paging import all_datasets
@@ -20,6 +21,7 @@ from ckanext.kalmar_oppnadata.web import dates, identity
 __all__ = [
     "kalmar_translated_titles",
     "kalmar_column_type",
+    "kalmar_proposal",
     "kalmar_organization_facts",
     "kalmar_publisher_uri",
     "kalmar_vocabulary_choices",
@@ -349,3 +351,8 @@ def kalmar_view_title(view: dict[str, Any]) -> str:
     if default and view.get("title") in (default, portal_gettext(default)):
         return tk._(default)
     return view.get("title") or ""
+
+
+def kalmar_proposal(package_id: str) -> dict[str, Any] | None:
+    """What was proposed for a draft made from a file (proposals/store.py), if it was."""
+    return proposal_store.kept(package_id) if package_id else None

@@ -16,6 +16,7 @@ from ckanext.kalmar_oppnadata.files import dumps
 from ckanext.kalmar_oppnadata.guide.views import guide_pages
 from ckanext.kalmar_oppnadata.openapi.views import openapi_pages
 from ckanext.kalmar_oppnadata.overview import report
+from ckanext.kalmar_oppnadata.proposals.views import proposal_pages
 from ckanext.kalmar_oppnadata.registers import organizations, requested_datasets, specifications, vocabularies
 from ckanext.kalmar_oppnadata.reuse.views import reuse_pages
 from ckanext.kalmar_oppnadata.search import fields
@@ -27,7 +28,7 @@ from ckanext.kalmar_oppnadata.web.vocabulary_pages import vocabulary_pages
 __all__ = ["catalog_pages", "organization_pages", "agenda2030_pages", "specification_pages", "overview_pages",
            "monitoring", "request_guard", "outage_pages", "dialog_pages", "reuse_pages",
            "subscription_pages", "data_request_pages", "asset_files", "vocabulary_pages", "openapi_pages",
-           "guide_pages"]
+           "guide_pages", "proposal_pages"]
 
 catalog_pages = Blueprint("kalmar_catalog", __name__)
 monitoring = Blueprint("kalmar_monitoring", __name__)
