@@ -38,6 +38,10 @@ PAGES = {
     "/vokabular/<name>/<code>": "/vokabular/sdg/6",
     "/onska-data": "/onska-data",
     "/onska-data/ny": "/onska-data/ny",
+    # The developer guide (guide/) and the portal's own API description with the explorer's files (openapi/)
+    "/utvecklare": "/utvecklare",
+    "/openapi/kalmar.json": "/openapi/kalmar.json",
+    "/openapi/swagger-ui/<filename>": "/openapi/swagger-ui/swagger-ui.css",
     # Images of other plugins' stylesheets (web/assets.py)
     "/kalmar-assets/<library>/<path:filename>":
         "/kalmar-assets/ckanext-spatial/js/vendor/leaflet.draw/0.4.14/images/spritesheet.svg",
@@ -59,6 +63,8 @@ REUSE_PAGES = {"/anvandningsexempel", "/anvandningsexempel/foresla", "/anvandnin
                "/anvandningsexempel/<id>", "/anvandningsexempel/<id>/moderera"}
 
 # "Ny datamängd från fil" is for editors, and a draft's proposal for its own editors (tests/test_proposals.py).
+# A table's OpenAPI description and explorer follow its dataset's access (tests/test_openapi.py).
+OPENAPI_PAGES = {"/openapi/datastore/<resource_id>.json", "/dataset/<id>/resource/<resource_id>/utforska-api"}
 PROPOSAL_PAGES = {"/dataset/fran-fil", "/dataset/<id>/forslag", "/dataset/<id>/forslag/rattad.csv"}
 
 # What the region's operator does from the command line only, and must not be reachable over HTTP.
@@ -99,7 +105,7 @@ def test_the_lists_cover_everything_the_plugin_registers(app):
     ours = {rule.rule for rule in app.flask_app.url_map.iter_rules()
             if rule.endpoint.startswith("kalmar_")}
     ours.discard("/kalmar_oppnadata/<path:filename>")  # static files of the extension
-    assert ours == set(PAGES) | DIALOG_PAGES | DATA_REQUEST_PAGES | REUSE_PAGES | PROPOSAL_PAGES
+    assert ours == set(PAGES) | DIALOG_PAGES | DATA_REQUEST_PAGES | REUSE_PAGES | PROPOSAL_PAGES | OPENAPI_PAGES
     assert set(kalmar_cli.kalmar.commands) == CLI_ONLY
 
 
