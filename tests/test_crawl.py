@@ -50,10 +50,11 @@ dcat dcat-ap dcat-ap-se ckan solr leaflet openstreetmap geonames markdown github
 cc0 sa odbl pddl eu digg un agenda wcag ok e-post admin sysadmin kalmar torsås borgholm emmaboda hultsfred
 högsby mönsterås mörbylånga nybro oskarshamn vimmerby västervik region län kommun jwt utc cet iso
 lat lon latitude longitude place_id table schema
-bad system
+bad system demo
 english
 """.split())
-# "bad" (bath) and "system" are Swedish words too. "English" is the language picker's name for English, in
+# "bad" (bath), "system" and "demo" (the demo datasets' contact names) are Swedish words too. "English" is
+# the language picker's name for English, in
 # English as language pickers name each language (marked lang="en").
 ALWAYS_ENGLISH = frozenset({"dataset", "datasets"})
 TOKEN = re.compile(r"\S+")
@@ -65,10 +66,13 @@ WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'-]*")
 PAGE_TEXTS = """() => {
   // Left out: code (API examples), what is marked translate="no" (data such as column names), and what is
   // marked as another language (lang="en": a dataset's English title, the language picker's "English").
-  let body = document.body.innerText;
-  for (const code of document.querySelectorAll('pre, code, [translate=no], body [lang]:not([lang|=sv])')) {
-    if (code.innerText) body = body.split(code.innerText).join(' ');
-  }
+  // They are hidden while the text is read (a code block's text is not found again inside the page's text
+  // when its lines are rendered differently), then shown again as they were.
+  const left = Array.from(document.querySelectorAll('pre, code, [translate=no], body [lang]:not([lang|=sv])'));
+  const shown = left.map(el => el.style.display);
+  left.forEach(el => { el.style.display = 'none'; });
+  const body = document.body.innerText;
+  left.forEach((el, i) => { el.style.display = shown[i]; });
   const texts = [document.title, body];
   for (const el of document.querySelectorAll('[aria-label], [title], [placeholder], [alt], '
                                              + 'input[type=submit], input[type=button], button[value]')) {
@@ -226,10 +230,12 @@ def _portal_pages(portal) -> dict[str, list[str]]:
     common = ["/dataset", f"/dataset/{dataset['name']}", resource, "/organization/kalmar-kommun", "/harvest",
               "/harvest/kalmar-dcat", "/about", "/oversikt", "/specifikationer", "/agenda2030"]
     return {
-        "anonymous": common + ["/user/login", "/dataset/activity/demo-badplatser-kalmar"],
+        "anonymous": common + ["/user/login", "/dataset/activity/demo-badplatser-kalmar", "/utvecklare",
+                               "/onska-data", "/onska-data/ny", "/anvandningsexempel", "/anvandningsexempel/foresla",
+                               "/vokabular", "/vokabular/sdg", f"{resource}/utforska-api"],
         "editor": common + [f"/user/{EDITOR[0]}", f"/user/{EDITOR[0]}/api-tokens", "/dashboard/datasets",
                             "/dataset/new", f"/dataset/edit/{dataset['name']}", f"{resource}/edit",
-                            f"/user/edit/{EDITOR[0]}"],
+                            f"/user/edit/{EDITOR[0]}", "/dataset/fran-fil"],
         "sysadmin": common + [f"/user/{SYSADMIN[0]}", f"/user/{SYSADMIN[0]}/api-tokens", "/ckan-admin",
                               "/ckan-admin/config", "/ckan-admin/trash", "/harvest/new", "/harvest/edit/kalmar-dcat",
                               "/organization/edit/kalmar-kommun", "/organization/members/kalmar-kommun",

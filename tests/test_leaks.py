@@ -137,6 +137,7 @@ def test_requests_for_data_wait_for_approval_and_show_no_hidden_dataset(app, api
     assert SECRET in app.get("/onska-data", headers={"Authorization": region}).body
 
 
+@pytest.mark.parametrize("who", ["anonymous", "member of another organization"])
 def test_examples_of_use_show_no_hidden_dataset(app, api, sysadmin_with_token, hidden, who):
     """An approved example that uses a private dataset beside a public one shows only the public one (no
     title, name or id of the other); a proposal not yet approved is shown to nobody but the region."""

@@ -32,7 +32,7 @@ from ckanext.kalmar_oppnadata.common import as_list
 from ckanext.kalmar_oppnadata.data_requests import mails, store
 from ckanext.kalmar_oppnadata.dialog import guard
 from ckanext.kalmar_oppnadata.jobs import queue
-from ckanext.kalmar_oppnadata.logic import region
+from ckanext.kalmar_oppnadata.logic import region, schema
 from ckanext.kalmar_oppnadata.registers import organizations, requested_datasets
 
 MAX_TITLE, MAX_TEXT, MAX_COMMENT = 200, guard.MAX_MESSAGE, 2000
@@ -153,8 +153,10 @@ def data_request_create(context: dict[str, Any], data_dict: dict[str, Any]) -> d
 
 
 @tk.side_effect_free
+@schema.arguments(schema.by_id)
 def data_request_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     tk.check_access("data_request_show", context, data_dict)
+    schema.validate(data_dict, schema.by_id(), context)  # no id: a 409 naming it
     found = _visible(context, _text(data_dict, "id"))
     moderator = region.is_region(_user(context))
     shown = _present(context, found)

@@ -23,6 +23,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.kalmar_oppnadata.common import as_list
 from ckanext.kalmar_oppnadata.dialog import guard
 from ckanext.kalmar_oppnadata.jobs import queue
+from ckanext.kalmar_oppnadata.logic import schema
 from ckanext.kalmar_oppnadata.logic.region import is_region
 from ckanext.kalmar_oppnadata.reuse import images, mails, store
 
@@ -148,8 +149,10 @@ def _example(context: dict[str, Any], reuse_id: str) -> dict[str, Any]:
 
 
 @tk.side_effect_free
+@schema.arguments(schema.by_id)
 def reuse_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     tk.check_access("reuse_show", context, data_dict)
+    schema.validate(data_dict, schema.by_id(), context)  # no id: a 409 naming it
     return shown(context, _example(context, _text(data_dict, "id")))
 
 
