@@ -110,6 +110,8 @@ def test_visitor_searches_filters_by_municipality_goal_and_map(page, browser_por
 
     page.goto(f"{browser_portal['url']}/dataset/demo-badplatser-borgholm")
     assert page.locator("h1", has_text="Exempel: Badplatser i Borgholms kommun").is_visible()
+    # The extent's map is drawn by JavaScript after the page has loaded: waited for (Playwright's deadline).
+    page.wait_for_selector(".dataset-map .leaflet-container", state="attached")
     assert page.locator(".dataset-map .leaflet-container").count() == 1
     page.screenshot(path=str(SCREENSHOTS / "dataset.png"), full_page=True)
 
