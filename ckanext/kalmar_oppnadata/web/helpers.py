@@ -7,6 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib import datapreview
 
 from ckanext.kalmar_oppnadata.common import as_list, current_language, portal_gettext
+from ckanext.kalmar_oppnadata.dialog import guard
 from ckanext.kalmar_oppnadata.dialog import store as dialog_store
 from ckanext.kalmar_oppnadata.files import api_box, checking, dumps, formats, records, types
 from ckanext.kalmar_oppnadata.harvesting import classification
@@ -19,6 +20,7 @@ from ckanext.kalmar_oppnadata.search.paging import all_datasets
 from ckanext.kalmar_oppnadata.web import dates, identity
 
 __all__ = [
+    "kalmar_honeypot_name",
     "kalmar_translated_titles",
     "kalmar_column_type",
     "kalmar_proposal",
@@ -191,6 +193,11 @@ def kalmar_table_api(resource: dict[str, Any]) -> dict[str, Any] | None:
 def kalmar_column_type(column_type: str) -> str:
     """A DataStore column's type as the data dictionary names it."""
     return tk._(types.NAMES[column_type]) if column_type in types.NAMES else column_type
+
+
+def kalmar_honeypot_name() -> str:
+    """The public forms' trap field's name (dialog/guard.py)."""
+    return guard.HONEYPOT
 
 
 def kalmar_translated_titles(titles: dict[str, str]) -> dict[str, str]:
