@@ -89,6 +89,10 @@ def test_a_file_becomes_a_private_draft_with_the_proposals(app, api, portal):
     assert "Förslag" in text and "Metadatakvalitet" in text
     assert "Ladda ner den rättade CSV-filen" in text
     assert "Platsid → place_id" in text
+    # Names and labels, not the codes and URIs the dataset stores.
+    suggested = text[text.index("Föreslagna värden"):text.index("Kontroll mot specifikationen")]
+    assert "Badplatser 1.0" in suggested and "6. Rent vatten och sanitet för alla" in suggested
+    assert "http" not in suggested
 
     corrected = app.get(f"/dataset/{draft['name']}/forslag/rattad.csv", headers={"Authorization": portal["token"]})
     assert corrected.status_code == 200 and corrected.headers["Content-Type"].startswith("text/csv")
@@ -154,6 +158,22 @@ def test_an_organization_without_contact_address_gets_the_editors_as_a_suggestio
     assert draft["contact_email"] == "redaktor@nybro.example.org" and draft["state"] == "draft"
     page = app.get(response.headers["Location"], headers={"Authorization": nybro["token"]}).body
     assert "Organisationen har ingen kontakt-e-post: din egen föreslås." in page and "Kontakt-e-post" in page
+
+
+def test_no_contact_address_anywhere_is_refused_with_what_to_do(app, api, portal, user_factory,
+                                                                 api_token_factory):
+    editor = user_factory()
+    user = model.User.get(editor["id"])
+    user.email = ""  # an account made before e-mail was asked for, or by a harvest of users
+    model.Session.commit()
+    api("organization_member_create", token=portal["sysadmin"], id=portal["other"]["id"], username=editor["name"],
+        role="editor")
+    nybro = {**portal, "org": portal["other"], "token": api_token_factory(user=editor["id"])["token"]}
+    before = _datasets()
+    page = _post(app, nybro, "toaletter_emmaboda.csv", status=400).body
+    assert "Inget utkast skapades" in page
+    assert "varken Nybro kommun eller ditt konto har någon" in page and "Redigera profil" in page
+    assert _datasets() == before
 
 
 def test_no_file_and_a_foreign_organization_are_refused(app, portal):

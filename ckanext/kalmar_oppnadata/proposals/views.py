@@ -24,7 +24,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.kalmar_oppnadata.files import fetch, limits, reading
 from ckanext.kalmar_oppnadata.files.records import report_of
 from ckanext.kalmar_oppnadata.proposals import analysis, store
-from ckanext.kalmar_oppnadata.registers import organizations
+from ckanext.kalmar_oppnadata.registers import organizations, specifications, vocabularies
 
 proposal_pages = Blueprint("kalmar_proposals", __name__)
 
@@ -73,9 +73,24 @@ def _given_file() -> tuple[bytes, str, str | None]:
     return fetched.body, os.path.basename(link.split("?", 1)[0]) or "fil.csv", link
 
 
+def _field_label(name: str) -> str:
+    """The form's label of a dataset field, in the page's language (the key itself if it has none)."""
+    labels = store.FIELD_LABELS.get(name)
+    if labels:
+        return labels[0] if tk.h.lang() == "sv" else labels[1]
+    field = next((f for f in tk.h.scheming_get_dataset_schema("dataset")["dataset_fields"]
+                  if f["field_name"] == name), None)
+    return tk.h.scheming_language_text(field["label"]) if field else name
+
+
 def _make_draft(proposal: analysis.Proposal, org: dict[str, Any], raw: bytes, link: str | None) -> dict[str, Any]:
     fields = proposal.dataset_fields(org)
-    if not org.get("email") and getattr(tk.g.userobj, "email", None):
+    if not org.get("email"):
+        if not getattr(tk.g.userobj, "email", None):
+            raise _Refused("owner_org", tk._(
+                "The draft needs a contact e-mail address, and neither {org} nor your account has one. Add your "
+                "e-mail address under your profile (Edit profile), or ask the region to give the organization "
+                "one, and try again.").format(org=org.get("title") or org.get("name")))
         # The draft needs a contact address; the organization has none yet, so the editor's own is proposed
         # (marked as a suggestion, to be replaced by a function address) rather than none or a made-up one.
         fields["contact_email"] = tk.g.userobj.email
@@ -122,7 +137,7 @@ def new():
         except _Refused as refused:
             errors[refused.field] = refused.message
         except tk.ValidationError as error:
-            errors["upload"] = "; ".join(f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}"
+            errors["upload"] = "; ".join(f"{_field_label(k)}: {' '.join(map(str, v)) if isinstance(v, list) else v}"
                                          for k, v in error.error_dict.items())
         else:
             return redirect(tk.h.url_for("kalmar_proposals.show", id=dataset["name"]))
@@ -141,6 +156,24 @@ def _draft(id: str) -> dict[str, Any]:
         tk.abort(403, tk._("Only the dataset's editors may see its proposal"))
 
 
+def _shown(dataset: dict[str, Any], kept: dict[str, Any]) -> dict[str, str]:
+    """Each suggested field's value as the page shows it: names and labels rather than codes and URIs."""
+    lang = tk.h.lang()
+    values = {name: "" if dataset.get(name) is None else str(dataset[name]) for name in kept["suggested"]}
+    values["tags"] = ", ".join(tag["name"] for tag in dataset.get("tags") or [])
+    values["conforms_to"] = ", ".join((specifications.get(uri) or {}).get("name") or uri
+                                      for uri in tk.h.kalmar_as_list(dataset.get("conforms_to")))
+    values["theme"] = ", ".join(vocabularies.get("data-theme").label(v, lang)
+                                for v in tk.h.kalmar_as_list(dataset.get("theme")))
+    values["sdg"] = ", ".join(f"{v}. {vocabularies.get('sdg').label(v, lang)}"
+                              for v in tk.h.kalmar_as_list(dataset.get("sdg")))
+    values["spatial"] = {"wgs84": tk._("from the coordinate columns (WGS84)"),
+                         "sweref99tm": tk._("from the coordinate columns (SWEREF 99 TM)"),
+                         "kommunkod": tk._("from the kommunkod column"),
+                         "organization": tk._("the organization's area")}.get(kept.get("extent_source") or "", "")
+    return values
+
+
 @proposal_pages.route("/dataset/<id>/forslag", endpoint="show")
 def show(id: str):
     dataset = _draft(id)
@@ -150,6 +183,7 @@ def show(id: str):
     resource = (dataset.get("resources") or [{}])[0]
     return tk.render("proposals/show.html", {"pkg": dataset, "pkg_dict": dataset, "proposal": kept,
                                              "labels": store.FIELD_LABELS, "resource": resource,
+                                             "shown": _shown(dataset, kept),
                                              "check": report_of(resource) if resource else None})
 
 
