@@ -260,5 +260,63 @@ def test_job_records_are_not_changes_of_the_dataset_nor_of_its_part(app, api, so
     assert after["resources"][0][records.REPORT]["status"] == "valid"  # recorded
     assert after["metadata_modified"] == before["metadata_modified"]
     assert api("package_activity_list", token=token, id=dataset["id"])["result"] == activities
-    assert served(app, "/catalog.ttl")  # assembled again (the index changed) from the kept parts
-    assert builds()[-1]["parts_made"] == 0
+    # Nor of the catalog: the kept document is served as it was, not assembled again.
+    kept = len(builds())
+    response = app.get("/catalog.ttl")
+    assert response.status_code == 200 and response.headers["X-Kalmar-Catalog"] == "kept"
+    assert len(builds()) == kept
+
+
+# ----------------------------------------------------------------------------- refreshed in the background
+def _drain_queue() -> None:
+    from ckan.lib import jobs as ckan_jobs
+
+    ckan_jobs.get_queue().empty()
+
+
+def test_after_a_change_the_worker_refreshes_the_catalogs_so_no_visitor_waits(app, api, some, cli):
+    from ckan.lib import jobs as ckan_jobs
+
+    from .helpers import run_worker
+
+    token, kalmar = some["token"], some["kalmar"]
+    org_url = f"/organization/{kalmar['name']}/catalog.ttl"
+    served(app, "/catalog.rdf")
+    served(app, org_url)  # asked for once: kept, so it is refreshed from now on
+    _drain_queue()  # the fixture's saves queued a refresh (and its files' jobs); not what is tested here
+
+    edited = next(d for d in some["many"] if d["owner_org"] == kalmar["id"])
+    api("package_patch", token=token, id=edited["id"], title="Ändrad i bakgrunden")
+    api("package_patch", token=token, id=some["many"][3]["id"], notes="Ännu en ändring.")
+    queued = [job.id for job in ckan_jobs.get_queue().jobs]
+    assert queued.count("kalmar-catalog-refresh") == 1  # one refresh for both saves
+
+    before = len(builds())
+    run_worker(cli)
+    by_worker = builds()[before:]
+    assert {b["document"] for b in by_worker} == {"catalog-rdf", "catalog-ttl", "catalog-jsonld",
+                                                  f"catalog-{kalmar['id']}-ttl"}
+    assert sum(b["parts_made"] for b in by_worker) == 2  # the two datasets' parts, once
+
+    # The next visitors get kept documents with the change: no build in their request.
+    for url in ("/catalog.rdf", "/catalog.ttl", org_url):
+        response = app.get(url)
+        assert response.status_code == 200 and response.headers["X-Kalmar-Catalog"] == "kept", url
+        graph = Graph().parse(data=response.body, format=PARSE[url.rsplit(".", 1)[1]])
+        assert any(str(t) == "Ändrad i bakgrunden" for t in graph.objects(None, DCTERMS.title)), url
+    assert len(builds()) == before + len(by_worker)
+    assert_same_as_whole(app)
+
+    # Made private, deleted, and an organization's new name: the refreshed catalogs follow each.
+    _drain_queue()
+    api("package_patch", token=token, id=edited["id"], private=True)
+    api("package_delete", token=token, id=some["many"][4]["id"])
+    api("organization_patch", token=token, id=kalmar["id"], title="Kalmar kommun (ny titel)")
+    assert [job.id for job in ckan_jobs.get_queue().jobs].count("kalmar-catalog-refresh") == 1
+    run_worker(cli)
+    response = app.get("/catalog.ttl")
+    assert response.headers["X-Kalmar-Catalog"] == "kept"
+    graph = Graph().parse(data=response.body, format="turtle")
+    assert not {edited["id"], some["many"][4]["id"]} & dataset_ids(graph)
+    assert any(str(t) == "Kalmar kommun (ny titel)" for t in graph.objects(None, None))
+    assert_same_as_whole(app)

@@ -21,6 +21,9 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", 
 CSV = b"place_id,name,latitude,longitude\n1,Stens\xc3\xb6,56.64,16.33\n"
 
 
+REFRESH = "kalmar-catalog-refresh"
+
+
 def queued_job_ids() -> list[str]:
     return sorted(job.id for job in ckan_jobs.get_queue().jobs)
 
@@ -56,7 +59,8 @@ def test_a_new_file_queues_its_check_and_its_load_once_after_the_commit(app, bad
     assert response.status_code == 200, response.body
     resource_id = response.json["result"]["id"]
     assert sorted(seen_committed) == [("load", True), ("validate", True)]
-    assert queued_job_ids() == [f"kalmar-load-{resource_id}", f"kalmar-validate-{resource_id}"]
+    # And the refresh of the kept catalogs (catalog/refresh.py), once for every save since it last ran.
+    assert queued_job_ids() == [REFRESH, f"kalmar-load-{resource_id}", f"kalmar-validate-{resource_id}"]
 
 
 def test_saves_that_change_no_file_and_the_jobs_own_records_queue_nothing(api, badplatser):
@@ -64,7 +68,7 @@ def test_saves_that_change_no_file_and_the_jobs_own_records_queue_nothing(api, b
     url = "http://oppen.kalmar.test/lank.csv"
     resource = api("resource_create", token=badplatser["token"], package_id=dataset["id"], name="lank.csv",
                    url=url, format="CSV")["result"]
-    jobs_of_the_file = [f"kalmar-load-{resource['id']}", f"kalmar-validate-{resource['id']}"]
+    jobs_of_the_file = [REFRESH, f"kalmar-load-{resource['id']}", f"kalmar-validate-{resource['id']}"]
     assert queued_job_ids() == jobs_of_the_file
     api("package_patch", token=badplatser["token"], id=dataset["id"], title="Badplatser i Kalmar")
     assert queued_job_ids() == jobs_of_the_file  # each job once, however often the dataset is saved
@@ -79,7 +83,7 @@ def test_saves_that_change_no_file_and_the_jobs_own_records_queue_nothing(api, b
                                          "errors": [], "error_count": 0})})
     assert queued_job_ids() == []
     api("package_patch", token=badplatser["token"], id=dataset["id"], title="Badplatser i Kalmar län")
-    assert queued_job_ids() == []  # the files' records are current
+    assert queued_job_ids() == [REFRESH]  # the files' records are current; the catalogs are to be refreshed
 
     # A changed link is a new file: its jobs are queued again.
     api("resource_patch", token=badplatser["token"], id=resource["id"], url="http://oppen.kalmar.test/ny.csv")

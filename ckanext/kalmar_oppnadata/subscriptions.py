@@ -1,4 +1,6 @@
-"""Side work after a save, from CKAN's ``action_succeeded`` signal (as CKAN's own ``activity`` plugin does).
+"""Side work after a save, from CKAN's ``action_succeeded`` signal (as CKAN's own ``activity`` plugin does):
+the checks and loads of a dataset's files (``files/queueing.py``), and the refresh of the kept catalogs
+(``catalog/refresh.py``), which also follows deletions and organization edits.
 
 The signal is sent when an action has returned, that is after ``package_create`` or ``package_update`` has
 committed, so a job queued here always finds what it is about. Every dataset and resource save ends in one
@@ -13,6 +15,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.kalmar_oppnadata.catalog import refresh
 from ckanext.kalmar_oppnadata.common import site_context
 from ckanext.kalmar_oppnadata.files import queueing
 from ckanext.kalmar_oppnadata.jobs.queue import JOB_CONTEXT_FLAG
@@ -24,7 +27,15 @@ def get_subscriptions() -> dict[Any, list[dict[str, Any]]]:
     return {tk.signals.action_succeeded: [
         {"sender": "package_create", "receiver": dataset_saved},
         {"sender": "package_update", "receiver": dataset_saved},
+        {"sender": "package_delete", "receiver": catalog_changed},
+        {"sender": "organization_update", "receiver": catalog_changed},
     ]}
+
+
+def catalog_changed(sender: str, **kwargs: Any) -> None:
+    """A deletion or an organization's edit (its datasets' publisher): the kept catalogs are refreshed."""
+    if not (kwargs.get("context") or {}).get("defer_commit"):
+        refresh.queue()
 
 
 def dataset_saved(sender: str, **kwargs: Any) -> None:
@@ -43,5 +54,6 @@ def dataset_saved(sender: str, **kwargs: Any) -> None:
         except tk.ObjectNotFound:
             return
     if dataset.get("type") != "dataset":
-        return  # harvest sources and other types have no files to check or load
+        return  # harvest sources and other types have no files to check or load, and are in no catalog
     queueing.after_save(dataset)
+    refresh.queue()

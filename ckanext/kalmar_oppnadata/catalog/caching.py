@@ -9,7 +9,9 @@ parts, ``keeping``, of which only those a change touched are made again):
   one Solr query of one row). Any save, publication, withdrawal or deletion changes one or the other: a
   dataset entering the public set is indexed at that moment, so it becomes the newest; one leaving it
   lowers the count. What the portal's jobs record on a resource (``files/records.py``) is indexed too,
-  without changing the dataset's ``metadata_modified``;
+  without changing the dataset's ``metadata_modified``. The catalogs watch, instead of the index time,
+  when a dataset's catalog digest last changed (``keeping.CHANGED_FIELD``), which those records leave as
+  it was: they do not make a catalog be assembled again, while the overview, which shows them, follows them;
 - the organizations as stored (they are the catalogs' publishers), read from the database;
 - the site settings the documents use, and the extension's code and package data (profile, mapping,
   vocabularies, registers), so that a deployment or an edited register is seen at once.
@@ -62,12 +64,12 @@ _memory: dict[str, tuple[str, Any, float]] = {}  # name → (fingerprint, value,
 _memory_lock = threading.Lock()
 
 
-def _public_state(fq: str) -> tuple[int, str]:
+def _public_state(fq: str, newest_field: str) -> tuple[int, str]:
     result = tk.get_action("package_search")(
         {"user": "", "ignore_auth": True},
-        {"q": "*:*", "fq": fq, "fq_list": ["-dataset_type:harvest"], "rows": 1, "sort": "indexed_ts desc",
-         "fl": ["indexed_ts"], "include_private": False})
-    newest = str(result["results"][0].get("indexed_ts", "")) if result["results"] else ""
+        {"q": "*:*", "fq": fq, "fq_list": ["-dataset_type:harvest"], "rows": 1, "sort": f"{newest_field} desc",
+         "fl": [newest_field], "include_private": False})
+    newest = str(result["results"][0].get(newest_field, "")) if result["results"] else ""
     return result["count"], newest
 
 
@@ -111,9 +113,11 @@ def code_state() -> str:
     return "\x1f".join([_code_state(), *[str(tk.config.get(k) or "") for k in _SETTINGS]])
 
 
-def fingerprint(fq: str = "") -> str:
-    """What a public document over the datasets matching ``fq`` is made from, as a short hash."""
-    count, newest = _public_state(fq)
+def fingerprint(fq: str = "", newest_field: str = "indexed_ts") -> str:
+    """What a public document over the datasets matching ``fq`` is made from, as a short hash. The catalogs
+    watch the newest change of a dataset's catalog digest (``keeping.CHANGED_FIELD``) rather than the newest
+    indexing, so that what the jobs record on a resource does not make them be assembled again."""
+    count, newest = _public_state(fq, newest_field)
     parts = [fq, str(count), newest, _organizations_state(), code_state()]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 

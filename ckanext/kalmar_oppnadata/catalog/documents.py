@@ -120,13 +120,17 @@ def assemble(catalog: dict[str, Any], fq: str, fmt: str, out: IO[str]) -> cachin
     return caching.Built([entry.id for entry in listed], made)
 
 
+def _fingerprint(fq: str) -> str:
+    return caching.fingerprint(fq, keeping.CHANGED_FIELD)
+
+
 def _public_ids(fq: str) -> set[str]:
     return {entry.id for entry in keeping.listing(fq)}
 
 
 def portal_catalog_file(fmt: str) -> caching.Kept:
     """The whole portal's catalog as a kept file, assembled again only when what it shows changed."""
-    return caching.cached_file(f"catalog-{fmt}", caching.fingerprint,
+    return caching.cached_file(f"catalog-{fmt}", lambda: _fingerprint(""),
                                lambda out: assemble(portal_catalog_dict(), "", fmt, out),
                                still_public=lambda: _public_ids(""))
 
@@ -134,7 +138,7 @@ def portal_catalog_file(fmt: str) -> caching.Kept:
 def organization_catalog_file(org: dict[str, Any], fmt: str) -> caching.Kept:
     """One organization's catalog as a kept file (see ``portal_catalog_file``)."""
     fq = _organization_fq(org)
-    return caching.cached_file(f"catalog-{org['id']}-{fmt}", lambda: caching.fingerprint(fq),
+    return caching.cached_file(f"catalog-{org['id']}-{fmt}", lambda: _fingerprint(fq),
                                lambda out: assemble(organization_catalog_dict(org), fq, fmt, out),
                                still_public=lambda: _public_ids(fq))
 
@@ -142,7 +146,7 @@ def organization_catalog_file(org: dict[str, Any], fmt: str) -> caching.Kept:
 def hvd_catalog_file(fmt: str) -> caching.Kept:
     """The catalog of the public high-value datasets (``/catalog/hvd.rdf``): the same kept parts as the
     complete catalog, for the datasets with an HVD category (catalog/hvd.py)."""
-    return caching.cached_file(f"catalog-hvd-{fmt}", lambda: caching.fingerprint(hvd.INDEX_QUERY),
+    return caching.cached_file(f"catalog-hvd-{fmt}", lambda: _fingerprint(hvd.INDEX_QUERY),
                                lambda out: assemble(hvd.catalog_dict(portal_catalog_dict()), hvd.INDEX_QUERY, fmt,
                                                     out),
                                still_public=lambda: _public_ids(hvd.INDEX_QUERY))

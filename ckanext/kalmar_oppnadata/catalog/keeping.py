@@ -21,6 +21,7 @@ that has its part, whatever is still on disk (``forget`` removes its files when 
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import logging
@@ -37,6 +38,10 @@ from ckanext.kalmar_oppnadata.catalog import parts
 log = logging.getLogger(__name__)
 
 DIGEST_FIELD = "vocab_catalog_digest"  # CKAN's schema stores vocab_* (multivalued strings), never in `text`
+# When the dataset's catalog digest last changed (CKAN's schema: *_date, one sortable date): the catalogs'
+# fingerprint watches the newest of these, not the index time, which the jobs' records also move.
+CHANGED_FIELD = "catalog_changed_date"
+_CHANGED_KEY = "kalmar:catalog:changed:"  # Redis: "<digest> <when>" per dataset, the digest's last change
 OWNER_FIELD = "vocab_catalog_owner"  # the owner's id (CKAN's schema does not store ``owner_org``)
 SHOWN_ONLY = ("freshness",)  # added to a dataset when it is shown, not part of what it says
 PAGE = 1000  # datasets per search (CKAN's default ckan.search.rows_max)
@@ -65,11 +70,32 @@ def dataset_digest(dataset: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(view, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
+def _changed_at(dataset_id: str, digest: str) -> str:
+    """When ``digest`` became the dataset's digest (Solr's date format): kept in Redis, shared by every
+    process; now if it is new, or if Redis cannot say (the catalogs are then assembled again, never stale)."""
+    from redis.exceptions import RedisError
+
+    from ckan.lib.redis import connect_to_redis
+
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    try:
+        redis = connect_to_redis()
+        known = (redis.get(_CHANGED_KEY + dataset_id) or b"").decode().split(" ")
+        if len(known) == 2 and known[0] == digest:
+            return known[1]
+        redis.set(_CHANGED_KEY + dataset_id, f"{digest} {now}")
+    except RedisError as error:
+        log.warning("the catalog digest's change time is not kept (Redis: %s)", error)
+    return now
+
+
 def index_digest(pkg_dict: dict[str, Any]) -> dict[str, Any]:
-    """``before_dataset_index``: store the dataset's catalog digest in the index."""
+    """``before_dataset_index``: store the dataset's catalog digest in the index, and when it last changed."""
     validated = pkg_dict.get("validated_data_dict")
     if isinstance(validated, str):
-        pkg_dict[DIGEST_FIELD] = [dataset_digest(json.loads(validated))]
+        digest = dataset_digest(json.loads(validated))
+        pkg_dict[DIGEST_FIELD] = [digest]
+        pkg_dict[CHANGED_FIELD] = _changed_at(pkg_dict["id"], digest)
     if pkg_dict.get("owner_org"):
         pkg_dict[OWNER_FIELD] = [pkg_dict["owner_org"]]
     return pkg_dict

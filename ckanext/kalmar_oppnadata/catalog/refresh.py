@@ -1,0 +1,62 @@
+"""Keeping the catalogs current in the background, so that the first visitor after a change does not wait.
+
+After every save, deletion or organization edit (``subscriptions.py``, after the commit) one job is queued,
+``kalmar-catalog-refresh``: it brings every kept catalog document up to date through the same path as a
+request (``documents.*_file``), which first makes the parts the change touched (``keeping.make_parts``),
+then assembles the document from its parts, one build at a time across processes (``caching.build_lock``).
+The portal's complete catalog is refreshed in each format; an organization's catalog and the HVD catalog
+only in the formats someone has asked for since the last deployment (a kept version of it is on disk).
+
+The job is queued once: while one waits in the queue, further saves queue nothing (the waiting job will see
+them). A request that comes before the job has run builds the document itself, as before; one that comes
+while the job builds waits for that build rather than starting its own.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+from ckanext.kalmar_oppnadata.catalog import caching, documents, parts
+from ckanext.kalmar_oppnadata.jobs.queue import enqueue_unique
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "kalmar-catalog-refresh"
+_ORGANIZATION_DOCUMENT = re.compile(r"^catalog-([0-9a-f-]{36})-(\w+)\.[0-9a-f]+$")
+
+
+def queue() -> int:
+    """Queue the refresh unless one is already waiting; 1 if queued now."""
+    return enqueue_unique(refresh, JOB_ID, "Katalogerna uppdateras efter en ändring", timeout=3600)
+
+
+def _kept_documents() -> tuple[set[str], set[tuple[str, str]]]:
+    """The HVD formats and the (organization id, format) pairs of which a version is kept."""
+    hvd: set[str] = set()
+    organizations: set[tuple[str, str]] = set()
+    for path in caching.directory().glob("catalog-*"):
+        if path.name.endswith(".ids"):
+            continue
+        if path.name.startswith("catalog-hvd-"):
+            hvd.add(path.name[len("catalog-hvd-"):].split(".", 1)[0])
+        elif match := _ORGANIZATION_DOCUMENT.match(path.name):
+            organizations.add((match.group(1), match.group(2)))
+    return hvd, organizations
+
+
+def refresh() -> dict[str, str]:
+    """Bring the kept catalogs up to date; what happened to each (kept, built, waited, stale)."""
+    from ckanext.kalmar_oppnadata.registers.organizations import organization
+
+    done: dict[str, str] = {}
+    hvd_formats, organization_documents = _kept_documents()
+    for fmt in parts.FORMATS:
+        done[f"catalog-{fmt}"] = documents.portal_catalog_file(fmt).how
+    for fmt in sorted(hvd_formats & set(parts.FORMATS)):
+        done[f"catalog-hvd-{fmt}"] = documents.hvd_catalog_file(fmt).how
+    for org_id, fmt in sorted(organization_documents):
+        org = organization(org_id)
+        if org and fmt in parts.FORMATS:
+            done[f"catalog-{org_id}-{fmt}"] = documents.organization_catalog_file(org, fmt).how
+    log.info("catalogs refreshed: %s", done)
+    return done
