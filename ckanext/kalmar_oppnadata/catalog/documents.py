@@ -14,7 +14,7 @@ from rdflib.namespace import DCAT
 
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.processors import RDFSerializer
-from ckanext.dcat.utils import catalog_uri
+from ckanext.dcat.utils import catalog_uri, dataset_uri
 
 from ckanext.kalmar_oppnadata.catalog import caching, hvd, keeping, parts, serializers
 from ckanext.kalmar_oppnadata.registers.organizations import organization
@@ -51,17 +51,23 @@ class CatalogSerializer(RDFSerializer):
     given, which on the catalog's graph means every distribution so far, so a catalog cost the square of
     its size (bench/findings.md)."""
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._organizations: dict[str, dict[str, Any] | None] = {}  # read once per serializer, for its profiles
+
     def dataset_graph(self, dataset_dict) -> tuple[Graph, URIRef]:
-        """One dataset's triples in a graph of their own (binding the catalog's namespaces), and its URI."""
-        catalog_graph = self.g
-        self.g = Graph()
-        try:
-            dataset_ref = super().graph_from_dataset(dataset_dict)
-            graph = parts.new_graph()  # the triples only: the profiles' own bindings are not the parts'
-            graph += self.g
-            return graph, dataset_ref
-        finally:
-            self.g = catalog_graph
+        """One dataset's triples in a graph of their own (binding the catalog's namespaces), and its URI.
+
+        As ckanext-dcat's ``graph_from_dataset``, with the profiles writing into a part's graph
+        (``parts.new_graph``) and sharing the organizations this serializer has read."""
+        dataset_ref = URIRef(dataset_uri(dataset_dict))
+        graph = parts.new_graph()
+        for profile_class in self._profiles:
+            profile = profile_class(graph, compatibility_mode=self.compatibility_mode)
+            if hasattr(profile, "share_organizations"):
+                profile.share_organizations(self._organizations)
+            profile.graph_from_dataset(dataset_dict, dataset_ref)
+        return graph, dataset_ref
 
     def graph_from_dataset(self, dataset_dict):
         graph, dataset_ref = self.dataset_graph(dataset_dict)
@@ -108,7 +114,7 @@ def assemble(catalog: dict[str, Any], fq: str, fmt: str, out: IO[str]) -> cachin
     entries = keeping.listing(fq)
     organizations = caching.organization_states()
     code = caching.code_state()
-    made = keeping.make_parts(entries, organizations, code)
+    made = keeping.make_parts(entries, organizations, code, formats=(fmt,))
     present = keeping.references(entries, organizations, code)
     serializer = CatalogSerializer()
     serializer.g = parts.new_graph()

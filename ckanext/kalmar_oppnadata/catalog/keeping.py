@@ -176,10 +176,19 @@ def _drop_others(dataset_id: str, keep: str | None) -> None:
                 pass
 
 
-def make_parts(entries: Iterable[Entry], organization_states: dict[str, str], code: str) -> int:
-    """Make the parts (every format) of the entries that have none under their current key; how many."""
-    # The reference is written last: with it, every format's part is there.
-    wanted = {e.id: e for e in entries if not _path(REFERENCE, e.id, part_key(e, organization_states, code)).exists()}
+def make_parts(entries: Iterable[Entry], organization_states: dict[str, str], code: str,
+               formats: Iterable[str] = parts.FORMATS) -> int:
+    """Make the parts in ``formats`` of the entries that have none under their current key; how many
+    datasets' parts were made. A request makes only its document's format (a cold catalog then costs one
+    serialization per dataset, as a whole build does); the background refresh makes all three from one
+    graph (``catalog/refresh.py``)."""
+    formats = tuple(formats)
+
+    def missing(entry: Entry) -> tuple[str, ...]:
+        key = part_key(entry, organization_states, code)
+        return tuple(fmt for fmt in (*formats, REFERENCE) if not _path(fmt, entry.id, key).exists())
+
+    wanted = {e.id: (e, todo) for e in entries if (todo := missing(e))}
     if not wanted:
         return 0
     from ckanext.kalmar_oppnadata.catalog.documents import CatalogSerializer
@@ -187,13 +196,15 @@ def make_parts(entries: Iterable[Entry], organization_states: dict[str, str], co
     serializer = CatalogSerializer()  # one for all: ckanext-dcat reads its profiles' entry points on creation
     made = 0
     for dataset in _datasets(list(wanted)):
-        entry = wanted[dataset["id"]]
+        entry, todo = wanted[dataset["id"]]
         key = part_key(entry, organization_states, code)
         graph, ref = serializer.dataset_graph(dataset)
         _drop_others(entry.id, key)
-        for fmt in parts.FORMATS:
-            _write(_path(fmt, entry.id, key), parts.part(fmt, graph))
-        # Last, so that a dataset with a reference has its parts: what the catalog's header says of it.
+        for fmt in todo:
+            if fmt != REFERENCE:
+                _write(_path(fmt, entry.id, key), parts.part(fmt, graph))
+        # Last, so that a dataset with a reference has its parts in the formats asked for so far: what the
+        # catalog's header says of it.
         _write(_path(REFERENCE, entry.id, key), json.dumps({
             "uri": str(ref), "metadata_created": dataset.get("metadata_created"),
             "metadata_modified": dataset.get("metadata_modified")}))

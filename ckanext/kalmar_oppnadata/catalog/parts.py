@@ -50,9 +50,18 @@ def namespaces() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(bound.items()))
 
 
+class PartGraph(Graph):
+    """A graph whose prefixes are ``namespaces()`` and stay so: the profiles' own ``bind`` calls (dozens
+    per dataset) change nothing, so a part never uses a prefix the document's header does not declare, and
+    the profiles can write a dataset's triples into it directly."""
+
+    def bind(self, prefix: Any, namespace: Any, override: bool = True, replace: bool = False) -> None:
+        pass
+
+
 def new_graph() -> Graph:
     """An empty graph binding exactly ``namespaces()``, so that every part uses the same prefixes."""
-    graph = Graph(bind_namespaces="none")
+    graph = PartGraph(bind_namespaces="none")
     manager = NamespaceManager(graph, bind_namespaces="none")
     for prefix, uri in namespaces():
         manager.bind(prefix, URIRef(uri), override=True, replace=True)

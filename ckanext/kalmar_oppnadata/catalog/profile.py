@@ -38,6 +38,11 @@ class SwedishDCATAPProfile(EuropeanDCATAP3Profile):
         super().__init__(*args, **kwargs)
         self._organizations: dict[str, dict[str, Any] | None] = {}
 
+    def share_organizations(self, read: dict[str, dict[str, Any] | None]) -> None:
+        """Use the organizations a serializer has read for its other datasets (``documents.CatalogSerializer``:
+        a profile is made for each dataset, so its own cache would read them again every time)."""
+        self._organizations = read
+
     # ------------------------------------------------------------------------------ public methods
     def graph_from_dataset(self, dataset_dict, dataset_ref):
         organization = self._organization(dataset_dict)

@@ -2,8 +2,8 @@
 
 After every save, deletion or organization edit (``subscriptions.py``, after the commit) one job is queued,
 ``kalmar-catalog-refresh``: it brings every kept catalog document up to date through the same path as a
-request (``documents.*_file``), which first makes the parts the change touched (``keeping.make_parts``),
-then assembles the document from its parts, one build at a time across processes (``caching.build_lock``).
+request (``documents.*_file``), after making the parts the change touched (``keeping.make_parts``, every
+format from one graph per dataset), then assembles each document from its parts, one build at a time across processes (``caching.build_lock``).
 The portal's complete catalog is refreshed in each format; an organization's catalog and the HVD catalog
 only in the formats someone has asked for since the last deployment (a kept version of it is on disk).
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 
-from ckanext.kalmar_oppnadata.catalog import caching, documents, parts
+from ckanext.kalmar_oppnadata.catalog import caching, documents, keeping, parts
 from ckanext.kalmar_oppnadata.jobs.queue import enqueue_unique
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,8 @@ def refresh() -> dict[str, str]:
 
     done: dict[str, str] = {}
     hvd_formats, organization_documents = _kept_documents()
+    # Every format's parts from one graph per dataset; the documents then find them made.
+    keeping.make_parts(keeping.listing(), caching.organization_states(), caching.code_state())
     for fmt in parts.FORMATS:
         done[f"catalog-{fmt}"] = documents.portal_catalog_file(fmt).how
     for fmt in sorted(hvd_formats & set(parts.FORMATS)):
