@@ -22,6 +22,7 @@ that has its part, whatever is still on disk (``forget`` removes its files when 
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import logging
@@ -143,20 +144,26 @@ def part_key(entry: Entry, organization_states: dict[str, str], code: str) -> st
 
 
 def directory() -> Path:
+    return Path(_root(tk.config.get("ckan.storage_path") or ""))
+
+
+@functools.lru_cache(maxsize=4)
+def _root(storage_path: str) -> str:
     from ckanext.kalmar_oppnadata.catalog import caching
 
-    return caching.directory() / "parts"
+    return str(caching.directory() / "parts")
 
 
-def _path(fmt: str, dataset_id: str, key: str) -> Path:
+def _path(fmt: str, dataset_id: str, key: str) -> str:
     """One directory per dataset (``parts/<id>/<key>.<format>``): finding a dataset's older parts never
-    scans the others'."""
-    return directory() / dataset_id / f"{key}.{fmt}"
+    scans the others'. (A string: a catalog looks up thousands.)"""
+    return f"{_root(tk.config.get('ckan.storage_path') or '')}/{dataset_id}/{key}.{fmt}"
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+def _write(path: str, text: str) -> None:
+    folder, name = os.path.split(path)
+    os.makedirs(folder, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(text)
     os.replace(tmp, path)
@@ -186,7 +193,7 @@ def make_parts(entries: Iterable[Entry], organization_states: dict[str, str], co
 
     def missing(entry: Entry) -> tuple[str, ...]:
         key = part_key(entry, organization_states, code)
-        return tuple(fmt for fmt in (*formats, REFERENCE) if not _path(fmt, entry.id, key).exists())
+        return tuple(fmt for fmt in (*formats, REFERENCE) if not os.path.exists(_path(fmt, entry.id, key)))
 
     wanted = {e.id: (e, todo) for e in entries if (todo := missing(e))}
     if not wanted:
@@ -218,7 +225,8 @@ def references(entries: Iterable[Entry], organization_states: dict[str, str],
     found = []
     for entry in entries:
         try:
-            text = _path(REFERENCE, entry.id, part_key(entry, organization_states, code)).read_text(encoding="utf-8")
+            with open(_path(REFERENCE, entry.id, part_key(entry, organization_states, code)), encoding="utf-8") as f:
+                text = f.read()
         except FileNotFoundError:
             continue  # left the public set between the listing and the reading of its dataset
         found.append((entry, json.loads(text)))
@@ -231,7 +239,8 @@ def kept_parts(fmt: str, entries: Iterable[Entry], organization_states: dict[str
     the public set after it was listed, is left out)."""
     for entry in entries:
         try:
-            yield _path(fmt, entry.id, part_key(entry, organization_states, code)).read_text(encoding="utf-8")
+            with open(_path(fmt, entry.id, part_key(entry, organization_states, code)), encoding="utf-8") as f:
+                yield f.read()
         except FileNotFoundError:
             continue
 

@@ -1,9 +1,10 @@
 """Keeping the catalogs current in the background, so that the first visitor after a change does not wait.
 
 After every save, deletion or organization edit (``subscriptions.py``, after the commit) one job is queued,
-``kalmar-catalog-refresh``: it brings every kept catalog document up to date through the same path as a
-request (``documents.*_file``), after making the parts the change touched (``keeping.make_parts``, every
-format from one graph per dataset), then assembles each document from its parts, one build at a time across processes (``caching.build_lock``).
+``kalmar-catalog-refresh``: it makes the parts the change touched (``keeping.make_parts``, every format
+from one graph per dataset), then brings every kept catalog document up to date through the same path as
+a request (``documents.*_file``): assembled from its parts, one build at a time across processes
+(``caching.build_lock``).
 The portal's complete catalog is refreshed in each format; an organization's catalog and the HVD catalog
 only in the formats someone has asked for since the last deployment (a kept version of it is on disk).
 

@@ -40,8 +40,11 @@ def show(dataset: dict[str, Any]) -> dict[str, Any]:
 
 
 def show_in_results(search_results: dict[str, Any]) -> dict[str, Any]:
-    """``after_dataset_search``: the same for each hit (the index's copy was judged when it was indexed)."""
+    """``after_dataset_search``: the same for each hit (the index's copy was judged when it was indexed).
+    Hits that are a few fields asked for by name (``fl``, e.g. the catalog's listing) are not datasets, and
+    are left as they are."""
     lang = current_language()
     for dataset in search_results.get("results") or []:
-        dataset["freshness"] = for_api(changes.of(dataset), lang)
+        if "resources" in dataset:
+            dataset["freshness"] = for_api(changes.of(dataset), lang)
     return search_results
