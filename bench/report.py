@@ -209,7 +209,11 @@ def main() -> None:
              f"- machine: {platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB; {versions}",
              "- how to run: bench/README.md; the load run (5.) is in bench/RESULTS-load.md", ""]
     lines += catalog_section()
-    lines += api_section(_rows("bench-api.jsonl"))
+    api_raw = Path(sys.argv[2]).resolve() if len(sys.argv) == 3 and sys.argv[1] == "--api" else None
+    api_rows = [json.loads(line) for line in api_raw.open() if line.strip()] if api_raw else _rows("bench-api.jsonl")
+    if api_raw:
+        lines += [f"Raw measurements of sections 2–4: `{api_raw.relative_to(BENCH.parent)}`.", ""]
+    lines += api_section(api_rows)
     findings = BENCH / "findings.md"
     if findings.exists():
         lines.append(findings.read_text())

@@ -322,3 +322,16 @@ def test_after_a_change_the_worker_refreshes_the_catalogs_so_no_visitor_waits(ap
     assert not {edited["id"], some["many"][4]["id"]} & dataset_ids(graph)
     assert any(str(t) == "Kalmar kommun (ny titel)" for t in graph.objects(None, None))
     assert_same_as_whole(app)
+
+
+def test_the_operators_queue_pending_also_queues_the_catalogs_refresh(some, cli):
+    """Run by the stack at every start: after a deployment every part is made again in the background."""
+    from ckan.cli.cli import ckan as ckan_cli
+    from ckan.lib import jobs as ckan_jobs
+
+    _drain_queue()
+    result = cli.invoke(ckan_cli, ["kalmar", "queue-pending"])
+    assert result.exit_code == 0 and "The catalogs' refresh queued." in result.output, result.output
+    assert "kalmar-catalog-refresh" in [job.id for job in ckan_jobs.get_queue().jobs]
+    result = cli.invoke(ckan_cli, ["kalmar", "queue-pending"])
+    assert "The catalogs' refresh queued." not in result.output  # already waiting: not twice

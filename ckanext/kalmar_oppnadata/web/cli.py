@@ -8,7 +8,7 @@ from rdflib import Graph
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.kalmar_oppnadata.catalog import documents, shacl
+from ckanext.kalmar_oppnadata.catalog import documents, refresh, shacl
 from ckanext.kalmar_oppnadata.digests import editors as editor_digests
 from ckanext.kalmar_oppnadata.digests import sending as digest_sending
 from ckanext.kalmar_oppnadata.files import queueing
@@ -149,10 +149,13 @@ def queue_pending():
     Looks at every dataset, also private and draft ones: each CSV of a dataset that follows a
     specification with no report for its current file is queued for checking, and each CSV or XLSX file
     not loaded into the DataStore as it is now is queued for loading. Jobs already waiting are not queued
-    twice. The jobs worker then runs them.
+    twice. The jobs worker then runs them. The refresh of the kept catalogs is queued too (after a
+    deployment, every part is made again: in the background rather than in a visitor's request).
     """
     seen, queued = queueing.queue_pending()
     click.echo(f"{seen} dataset(s) looked at; {queued} job(s) queued.")
+    if refresh.queue():
+        click.echo("The catalogs' refresh queued.")
 
 
 @kalmar.command()
