@@ -59,7 +59,7 @@ def refresh() -> dict[str, str]:
         done[f"catalog-hvd-{fmt}"] = documents.hvd_catalog_file(fmt).how
     for org_id, fmt in sorted(organization_documents):
         org = organization(org_id)
-        if org and fmt in parts.FORMATS:
+        if org and org.get("state") == "active" and fmt in parts.FORMATS:
             done[f"catalog-{org_id}-{fmt}"] = documents.organization_catalog_file(org, fmt).how
     log.info("catalogs refreshed: %s", done)
     return done
