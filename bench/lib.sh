@@ -42,8 +42,13 @@ mkdir -p "$CKAN_STORAGE_PATH"
 "$CKAN" -c "$ROOT/test.ini" db init >/dev/null 2>&1
 "$CKAN" -c "$ROOT/test.ini" db pending-migrations --apply >/dev/null 2>&1 || true
 
-# seed_to N: the benchmark database holds N synthetic datasets (bench/seed.py; idempotent).
+# seed_to N: the benchmark database holds N synthetic datasets (bench/seed.py; idempotent), made by
+# $SEED_PROCESSES processes in parallel (default 2, one per core), each its own shard.
 seed_to() {
-  echo "==> seeding to $1 datasets"
-  (cd "$ROOT/bench" && "$PY" seed.py --count "$1" 2>&1 | grep -v ' INFO ' || true)
+  local n=${SEED_PROCESSES:-2} k
+  echo "==> seeding to $1 datasets ($n processes)"
+  for k in $(seq 0 $((n - 1))); do
+    (cd "$ROOT/bench" && "$PY" seed.py --count "$1" --shard "$k/$n" 2>&1 | grep -v ' INFO ' || true) &
+  done
+  wait
 }

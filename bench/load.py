@@ -28,6 +28,9 @@ MIX = [("search", 35), ("dataset page", 20), ("search page", 10), ("catalog", 5)
 FACETS = ["organization", "vocab_theme", "vocab_sdg", "vocab_conforms_to"]
 QUERIES = ["", "badplatser", "vatten", "kalmar", "parkering", "energi", "skola", "evenemang"]
 GOALS = ["3", "6", "7", "8", "11", "12", "16"]
+# The catalog scenario (issue 23, item 6): readers fetch the complete catalog in both formats while
+# editors save datasets (a create, then updates of the datasets they made), each save changing the catalog.
+CATALOG_FORMATS = ["rdf", "ttl"]
 ORGANIZATIONS = ["kalmar-kommun", "nybro-kommun", "vastervik-kommun", "region-kalmar-lan"]
 
 
@@ -48,6 +51,8 @@ class Run:
         self.statuses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         self.failures: list[str] = []
         self.acknowledged: list[str] = []
+        self.saved: dict[str, str] = {}  # the catalog scenario: dataset name -> the last notes acknowledged
+        self.sizes: dict[str, list[int]] = defaultdict(list)  # bytes of each catalog answer, per kind
         self.count = 0
 
     def request(self, session: requests.Session, kind: str, rng: random.Random) -> None:
@@ -65,6 +70,8 @@ class Run:
             call = lambda: session.get(f"{self.base}/dataset/", params=params, timeout=120)
         elif kind == "catalog":
             call = lambda: session.get(f"{self.base}/catalog.ttl", timeout=300)
+        elif kind.startswith("catalog."):
+            call = lambda: session.get(f"{self.base}/{kind}", timeout=600)
         elif kind == "goal page":
             call = lambda: session.get(f"{self.base}/agenda2030/{rng.choice(GOALS)}", timeout=120)
         elif kind == "overview":
@@ -94,6 +101,8 @@ class Run:
             self.count += 1
             if kind == "create" and status == 200 and response is not None and response.json().get("success"):
                 self.acknowledged.append(name)
+            elif kind.startswith("catalog.") and status == 200 and response is not None:
+                self.sizes[kind].append(len(response.content))
             elif status >= 400:
                 self.failures.append(f"{kind}: HTTP {status}: {response.text[:200] if response is not None else ''}")
 
@@ -107,6 +116,112 @@ def client(run: Run, seed: int, deadline: float, max_requests: int) -> None:
                 if run.count >= max_requests:
                     return
             run.request(session, rng.choices(kinds, weights)[0], rng)
+
+
+def reader(run: Run, seed: int, deadline: float, max_requests: int) -> None:
+    """The catalog scenario's reader: the complete catalog, RDF/XML and Turtle in turn."""
+    rng = random.Random(seed)
+    with requests.Session() as session:
+        n = seed
+        while time.monotonic() < deadline:
+            with run.lock:
+                if run.count >= max_requests:
+                    return
+            run.request(session, f"catalog.{CATALOG_FORMATS[n % len(CATALOG_FORMATS)]}", rng)
+            n += 1
+
+
+def editor(run: Run, seed: int, deadline: float, max_requests: int, pause: float) -> None:
+    """The catalog scenario's editor: creates a dataset, then saves its own datasets again (new notes) with
+    ``package_patch``, one save every ``pause`` seconds at most; every acknowledged save is remembered."""
+    rng = random.Random(seed)
+    mine: list[str] = []
+    headers = {"Authorization": run.token}
+    with requests.Session() as session:
+        n = 0
+        while time.monotonic() < deadline:
+            with run.lock:
+                if run.count >= max_requests:
+                    return
+            n += 1
+            if not mine or n % 4 == 0:
+                kind = "save (create)"
+                name = f"bench-load-{run.run_id}-{seed}-{n}"
+                notes = f"Lasttest {run.run_id}: skapad av redaktör {seed}, sparning {n}."
+                body = {"name": name, "title": f"Lasttest {name}", "notes": notes,
+                        "owner_org": rng.choice(run.organizations), "private": False,
+                        "classification_confirmed": True, "sdg": [rng.choice(GOALS)],
+                        "tags": [{"name": "lasttest"}], "contact_email": "lasttest@example.org",
+                        "resources": [{"url": f"https://example.se/{name}.csv", "format": "CSV"}]}
+                action = "package_create"
+            else:
+                kind = "save (update)"
+                name = rng.choice(mine)
+                notes = f"Lasttest {run.run_id}: ändrad av redaktör {seed}, sparning {n}."
+                body = {"id": name, "notes": notes}
+                action = "package_patch"
+            start = time.perf_counter()
+            try:
+                response = session.post(f"{run.base}/api/3/action/{action}", json=body, headers=headers, timeout=300)
+                status, ok = response.status_code, response.status_code == 200 and response.json().get("success")
+            except requests.RequestException as error:
+                status, ok, response = 0, False, None
+                with run.lock:
+                    run.failures.append(f"{kind}: {type(error).__name__}: {error}")
+            elapsed = time.perf_counter() - start
+            with run.lock:
+                run.samples[kind].append(elapsed)
+                run.statuses[kind][status] += 1
+                run.count += 1
+                if ok:
+                    if action == "package_create":
+                        run.acknowledged.append(name)
+                        mine.append(name)
+                    run.saved[name] = notes
+                elif status >= 400:
+                    run.failures.append(f"{kind}: HTTP {status}: {response.text[:200] if response is not None else ''}")
+            time.sleep(max(0.0, pause - elapsed))
+
+
+def verify_saves(base: str, token: str, saved: dict[str, str]) -> dict[str, list[str]]:
+    """Every acknowledged save must be what the database and the search index hold: the dataset exists and
+    its notes are those of its last acknowledged save."""
+    headers = {"Authorization": token}
+    wrong_db, wrong_index = [], []
+    for name, notes in saved.items():
+        shown = requests.post(f"{base}/api/3/action/package_show", json={"id": name}, headers=headers, timeout=60)
+        if shown.status_code != 200 or shown.json()["result"].get("notes") != notes:
+            wrong_db.append(name)
+        found = requests.post(f"{base}/api/3/action/package_search", headers=headers, timeout=60, json={
+            "fq": f'name:"{name}"', "include_private": True}).json()["result"]["results"]
+        if not found or found[0].get("notes") != notes:
+            wrong_index.append(name)
+    return {"missing_in_database": wrong_db, "missing_in_index": wrong_index}
+
+
+def count_builds(log: str, since: int, server_pid: int) -> dict[str, dict[str, int]]:
+    """Builds of the catalog documents recorded in ``builds.log`` after its first ``since`` lines, by
+    document and by where they ran: a request (the web server's process id) or the jobs worker (our portal's kept
+    catalogs; stock CKAN keeps nothing, so has no such log)."""
+    import os
+
+    if not log or not os.path.exists(log):
+        return {}
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    with open(log, encoding="utf-8") as f:
+        for line in f.readlines()[since:]:
+            build = json.loads(line)
+            counts[build["document"]]["request" if build.get("pid") == server_pid else "jobs worker"] += 1
+    return {doc: dict(where) for doc, where in counts.items()}
+
+
+def log_lines(log: str) -> int:
+    import os
+
+    if not log or not os.path.exists(log):
+        return 0
+    with open(log, encoding="utf-8") as f:
+        return sum(1 for _ in f)
 
 
 def verify(base: str, token: str, run_id: str, acknowledged: list[str]) -> dict[str, list[str]]:
@@ -174,50 +289,11 @@ def markdown(summary: dict, args: argparse.Namespace, base: str) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", required=True, help="the portal, on loopback")
-    parser.add_argument("--token", required=True, help="API token of an editor (or sysadmin)")
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds (at most 600)")
-    parser.add_argument("--max-requests", type=int, default=20000)
-    parser.add_argument("--json", help="write the raw summary here")
-    parser.add_argument("--markdown", help="write the results page here (bench/RESULTS-load.md)")
-    parser.add_argument("--server", default="", help="how the portal was served, for the results page")
-    parser.add_argument("--keep", action="store_true", help="keep the datasets created by the run")
-    args = parser.parse_args()
-    host = urlsplit(args.url).hostname or ""
-    if not (host == "localhost" or host.startswith("127.") or host == "::1"):
-        parser.error("load runs target loopback addresses only")
-    duration = min(args.duration, 600.0)
-    base = args.url.rstrip("/")
-
-    organizations = [o for o in ORGANIZATIONS
-                     if requests.get(f"{base}/api/3/action/organization_show", params={"id": o},
-                                     timeout=60).status_code == 200]
-    names = [d["name"] for d in requests.get(f"{base}/api/3/action/package_search", params={"rows": 50},
-                                             timeout=60).json()["result"]["results"]]
-    if not organizations or not names:
-        print("the portal needs its organizations and some public datasets (make run)", file=sys.stderr)
-        return 2
-    run = Run(base, args.token, uuid.uuid4().hex[:8], organizations, names)
-    deadline = time.monotonic() + duration
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(run, seed, deadline, args.max_requests))
-               for seed in range(args.clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
-    lost = verify(base, args.token, run.run_id, run.acknowledged)
-    if not args.keep:
-        clean_up(base, args.token, run.acknowledged)
-
+def summarize(run: Run, wall: float, lost: dict[str, list[str]], clients: int) -> dict:
     everything = [s for samples in run.samples.values() for s in samples]
     server_errors = sum(n for statuses in run.statuses.values() for code, n in statuses.items() if code >= 500)
-    summary = {
-        "clients": args.clients, "duration_s": round(wall, 1), "requests": run.count,
+    return {
+        "clients": clients, "duration_s": round(wall, 1), "requests": run.count,
         "requests_per_s": round(run.count / wall, 2),
         "p50_ms": round(percentile(everything, 50) * 1000, 1), "p95_ms": round(percentile(everything, 95) * 1000, 1),
         "p99_ms": round(percentile(everything, 99) * 1000, 1),
@@ -233,15 +309,156 @@ def main() -> int:
                     for kind, samples in sorted(run.samples.items())},
         "failures": run.failures[:20],
     }
-    text = json.dumps(summary, indent=2)
+
+
+def catalog_markdown(ours: dict, stock: dict) -> str:
+    """The catalog scenario's section: ours and stock CKAN, the same load, one run."""
+    lines = [
+        "# Load run, catalog scenario (issue 23, item 6): readers of the complete catalog while editors save",
+        "",
+        f"- date: {ours['date']}; command: `{ours['command']}`",
+        f"- database: `{ours['database']}`, {ours['public_datasets']} public datasets before the run; "
+        f"{ours['readers']} readers fetching `/catalog.rdf` and `/catalog.ttl` in turn, {ours['editors']} editors "
+        f"saving (a create, then `package_patch` of their own datasets, one save every {ours['edit_pause_s']:g} s "
+        f"at most each), {ours['duration_s']} s per server",
+        "- ours: " + ours["server"],
+        "- stock: " + stock["server"],
+        f"- load average (1 min) before/after: ours {ours['load'][0]}/{ours['load'][1]}, "
+        f"stock {stock['load'][0]}/{stock['load'][1]}",
+        "",
+        "| server | request | count | p50 ms | p95 ms | p99 ms | mean bytes | statuses |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for label, result in (("ours", ours), ("stock", stock)):
+        for kind, row in result["by_kind"].items():
+            sizes = result["sizes"].get(kind)
+            mean_bytes = f"{statistics.fmean(sizes):,.0f}" if sizes else "—"
+            statuses = ", ".join(f"{code}: {n}" for code, n in sorted(row["statuses"].items()))
+            lines.append(f"| {label} | {kind} | {row['requests']} | {row['p50_ms']} | {row['p95_ms']} | "
+                         f"{row['p99_ms']} | {mean_bytes} | {statuses} |")
+    lines += ["", "| | ours | stock | ours / stock |", "|---|---|---|---|"]
+    for fmt in CATALOG_FORMATS:
+        kind = f"catalog.{fmt}"
+        for p in ("p50_ms", "p95_ms"):
+            a, b = ours["by_kind"].get(kind, {}).get(p), stock["by_kind"].get(kind, {}).get(p)
+            ratio = f"{a / b:.3f}" if a and b else "—"
+            lines.append(f"| `/{kind}` {p[:3]} (ms) | {a} | {b} | {ratio} |")
+        a, b = ours["by_kind"].get(kind, {}).get("requests"), stock["by_kind"].get(kind, {}).get("requests")
+        lines.append(f"| `/{kind}` answers in the run | {a} | {b} | {a / b:.2f} |" if a and b else
+                     f"| `/{kind}` answers in the run | {a} | {b} | — |")
+    for label, result in (("ours", ours), ("stock", stock)):
+        builds = result["builds"]
+        said = ("; ".join(f"`{doc}` " + ", ".join(f"{n} in the {where}" for where, n in sorted(w.items()))
+                          for doc, w in sorted(builds.items())) or "none") \
+            if result["builds_counted"] else "not counted (stock keeps no catalog: every answer is built)"
+        lines.append(f"- {label}: saves acknowledged {result['saves_acknowledged']} "
+                     f"(datasets {len(result['saved'])}); **5xx {result['server_errors']}**, transport errors "
+                     f"{result['transport_errors']}, **lost writes {result['lost_writes']}**; catalog builds: {said}")
+    lines += ["", "Stock is ckanext-dcat's own endpoint (`/catalog.{_format}`, profile `euro_dcat_ap_3`) with "
+              "`ckanext.dcat.datasets_per_page` raised to the whole catalog, so that both answer the same "
+              "datasets in one document; it builds every answer in the request. Ours serves the kept document "
+              "and makes the changed parts in the jobs worker after each save (`catalog/refresh.py`), or in "
+              "the request if a request comes first; the builds are counted from `builds.log`.", ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help="the portal, on loopback")
+    parser.add_argument("--token", help="API token of an editor (or sysadmin)")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds (at most 600)")
+    parser.add_argument("--max-requests", type=int, default=20000)
+    parser.add_argument("--json", help="write the raw summary here")
+    parser.add_argument("--markdown", help="write the results page here (bench/RESULTS-load.md)")
+    parser.add_argument("--server", default="", help="how the portal was served, for the results page")
+    parser.add_argument("--keep", action="store_true", help="keep the datasets created by the run")
+    parser.add_argument("--scenario", choices=["mix", "catalog"], default="mix")
+    parser.add_argument("--readers", type=int, default=8, help="the catalog scenario's readers")
+    parser.add_argument("--editors", type=int, default=2, help="the catalog scenario's editors")
+    parser.add_argument("--edit-pause", type=float, default=2.0, help="an editor's seconds between saves, at least")
+    parser.add_argument("--builds-log", default="", help="the server's builds.log (ours), to count builds")
+    parser.add_argument("--meta", default="{}", help="JSON merged into the catalog scenario's raw summary")
+    parser.add_argument("--report-catalog", nargs=2, metavar=("OURS", "STOCK"),
+                        help="write the catalog scenario's section from two raw summaries and stop")
+    args = parser.parse_args()
+    if args.report_catalog:
+        ours, stock = (json.load(open(path)) for path in args.report_catalog)
+        text = catalog_markdown(ours, stock)
+        print(text)
+        if args.markdown:
+            with open(args.markdown, "w") as f:
+                f.write(text)
+        return 0
+    if not args.url or not args.token:
+        parser.error("--url and --token are needed for a run")
+    host = urlsplit(args.url).hostname or ""
+    if not (host == "localhost" or host.startswith("127.") or host == "::1"):
+        parser.error("load runs target loopback addresses only")
+    duration = min(args.duration, 600.0)
+    base = args.url.rstrip("/")
+
+    organizations = [o for o in ORGANIZATIONS
+                     if requests.get(f"{base}/api/3/action/organization_show", params={"id": o},
+                                     timeout=60).status_code == 200]
+    found = requests.get(f"{base}/api/3/action/package_search", params={"rows": 50}, timeout=60).json()["result"]
+    names = [d["name"] for d in found["results"]]
+    if not organizations or not names:
+        print("the portal needs its organizations and some public datasets (make run)", file=sys.stderr)
+        return 2
+    run = Run(base, args.token, uuid.uuid4().hex[:8], organizations, names)
+    deadline = time.monotonic() + duration
+    started = time.perf_counter()
+    if args.scenario == "catalog":
+        import os
+
+        load_before = os.getloadavg()[0]
+        builds_before = log_lines(args.builds_log)
+        threads = [threading.Thread(target=reader, args=(run, seed, deadline, args.max_requests))
+                   for seed in range(args.readers)]
+        threads += [threading.Thread(target=editor, args=(run, 1000 + seed, deadline, args.max_requests,
+                                                          args.edit_pause)) for seed in range(args.editors)]
+        clients = args.readers + args.editors
+    else:
+        threads = [threading.Thread(target=client, args=(run, seed, deadline, args.max_requests))
+                   for seed in range(args.clients)]
+        clients = args.clients
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    if args.scenario == "catalog":
+        time.sleep(5)  # the saves' background jobs, so that their builds are counted
+        builds = count_builds(args.builds_log, builds_before, json.loads(args.meta).get("server_pid", 0))
+        lost = verify_saves(base, args.token, run.saved)
+    else:
+        lost = verify(base, args.token, run.run_id, run.acknowledged)
+    if not args.keep:
+        clean_up(base, args.token, run.acknowledged)
+
+    summary = summarize(run, wall, lost, clients)
+    if args.scenario == "catalog":
+        summary.update(json.loads(args.meta))
+        summary.update({
+            "scenario": "catalog", "readers": args.readers, "editors": args.editors, "edit_pause_s": args.edit_pause,
+            "public_datasets": found["count"], "server": args.server or base,
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "load": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+            "builds_counted": bool(args.builds_log), "builds": builds,
+            "saves_acknowledged": sum(n for kind, st in run.statuses.items() if kind.startswith("save")
+                                      for code, n in st.items() if code == 200),
+            "saved": run.saved, "sizes": {k: v for k, v in run.sizes.items()}})
+    text = json.dumps(summary, indent=2, ensure_ascii=False)
     print(text)
     if args.json:
         with open(args.json, "w") as f:
             f.write(text)
-    if args.markdown:
+    if args.markdown and args.scenario == "mix":
         with open(args.markdown, "w") as f:
             f.write(markdown(summary, args, base))
-    return 0 if server_errors == 0 and summary["lost_writes"] == 0 and summary["transport_errors"] == 0 else 1
+    errors = summary["server_errors"] + summary["lost_writes"] + summary["transport_errors"]
+    return 0 if errors == 0 else 1
 
 
 if __name__ == "__main__":

@@ -59,7 +59,10 @@ def dataset(i: int, organizations: list[dict]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, required=True)
+    parser.add_argument("--shard", default="0/1", help="K/N: make only the datasets i with i %% N == K (N processes "
+                        "seed in parallel, one shard each)")
     args = parser.parse_args()
+    shard, shards = (int(n) for n in args.shard.split("/"))
     with ckan_app():
         import ckan.lib.search as search
         import ckan.model as model
@@ -71,17 +74,19 @@ def main() -> None:
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
         organizations = [o for o in (orgs.organization(w["name"]) for w in orgs.load_organizations()) if o]
         # What the database holds (the index may not have committed the last ones of an interrupted run).
-        have = model.Session.query(model.Package).filter(model.Package.name.like("bench-%")).count()
+        names = {name for (name,) in model.Session.query(model.Package.name).filter(model.Package.name.like("bench-%"))}
+        have = len(names)
+        todo = [i for i in range(args.count) if i % shards == shard and f"bench-{i:06d}" not in names]
         tk.config["ckan.search.solr_commit"] = False  # one commit at the end, not one per dataset
         started = time.perf_counter()
-        for i in range(have, args.count):
+        for made, i in enumerate(todo, 1):
             tk.get_action("package_create")({"user": site_user, "ignore_auth": True}, dataset(i, organizations))
-            if (i + 1) % 100 == 0:
+            if made % 100 == 0:
                 model.Session.remove()  # else the session keeps every dataset made, and each save gets slower
-            if (i + 1) % 500 == 0:
-                print(f"{i + 1} datasets ({(i + 1 - have) / (time.perf_counter() - started):.1f}/s)", flush=True)
+            if made % 500 == 0:
+                print(f"{have + made} datasets ({made / (time.perf_counter() - started):.1f}/s)", flush=True)
         search.commit()
-        print(f"{args.count} datasets in the benchmark database ({args.count - have} added)")
+        print(f"{have + len(todo)} datasets in the benchmark database ({len(todo)} added by shard {args.shard})")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ written by an rdflib serializer that leaves out the document's start and end, so
 written one after the other between a header and a footer:
 
 - **Turtle**: the header declares every namespace the profile binds (``namespaces()``), and a part uses
-  prefixes of those only (``serializers.CatalogTurtleSerializer``: any other URI in full);
+  prefixes of those only: each subject's statements in turn, one ``predicate object`` a line, a blank
+  node by its label (``_:…``), any URI outside those namespaces in full (``_turtle_part``; rdflib's own
+  writer first sorts and counts the whole graph, which costs twice as much per dataset);
 - **RDF/XML**: ``rdf:Description`` elements as rdflib's plain RDF/XML writer makes them; a property in a
   namespace the header does not declare declares it on its own element;
 - **JSON-LD**: the document is a JSON array of node objects in expanded form (valid JSON-LD); a part is
@@ -20,11 +22,12 @@ from __future__ import annotations
 import functools
 import io
 import json
+import re
 from typing import IO, Any, Callable, Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import Graph, Literal
-from rdflib.namespace import NamespaceManager
+from rdflib.namespace import RDF, NamespaceManager
 from rdflib.plugins.serializers.jsonld import from_rdf
 from rdflib.plugins.serializers.rdfxml import XMLSerializer
 from rdflib.plugins.serializers.xmlwriter import ESCAPE_ENTITIES
@@ -70,20 +73,35 @@ def new_graph() -> Graph:
 
 
 # ------------------------------------------------------------------------------------------ Turtle
-class _TurtleBody(CatalogTurtleSerializer):
-    """Statements only: the header declares the prefixes."""
+_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")  # a local name every Turtle parser takes as it is
 
-    def startDocument(self) -> None:
-        self._started = True
 
-    def endDocument(self) -> None:
-        pass
+@functools.lru_cache(maxsize=1)
+def _prefix_of() -> dict[str, str]:
+    return {uri: prefix for prefix, uri in namespaces()}
+
+
+@functools.lru_cache(maxsize=2048)
+def _turtle_name(uri: URIRef) -> str:
+    """A predicate or class (a few hundred, written over and over): ``prefix:local`` if it can be."""
+    cut = max(uri.rfind("#"), uri.rfind("/")) + 1
+    prefix = _prefix_of().get(uri[:cut])
+    return f"{prefix}:{uri[cut:]}" if prefix and _LOCAL_NAME.fullmatch(uri[cut:]) else uri.n3()
+
+
+def _turtle_term(node: Any) -> str:
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return node.n3()  # a literal with its language or datatype; a URI in full (rdflib checks it)
 
 
 def _turtle_part(graph: Graph) -> str:
-    stream = io.BytesIO()
-    _TurtleBody(graph).serialize(stream, encoding="utf-8")
-    return stream.getvalue().decode("utf-8")
+    out = []
+    for subject in graph.subjects(unique=True):
+        lines = [f"    {_turtle_name(p)} {_turtle_name(o) if p == RDF.type and type(o) is URIRef else _turtle_term(o)}"
+                 for p, o in graph.predicate_objects(subject)]
+        out.append(f"{_turtle_term(subject)}\n" + " ;\n".join(lines) + " .\n\n")
+    return "".join(out)
 
 
 def _turtle_header(graph: Graph) -> str:
