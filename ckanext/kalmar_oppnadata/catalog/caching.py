@@ -153,6 +153,12 @@ def _versions(directory: Path, name: str) -> list[Path]:
     return [p for p in directory.glob(f"{name}.*") if p.is_file() and not p.name.endswith(".ids")]
 
 
+def kept_names(prefix: str) -> set[str]:
+    """The names starting with ``prefix`` of which a version is kept (a version is ``<name>.<fingerprint>``)."""
+    return {p.name.rsplit(".", 1)[0] for p in directory().glob(f"{prefix}*.*")
+            if p.is_file() and not p.name.endswith(".ids")}
+
+
 def _last_kept(directory: Path, name: str) -> Path | None:
     kept = _versions(directory, name)
     if not kept:

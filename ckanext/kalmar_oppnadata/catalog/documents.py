@@ -7,6 +7,7 @@ drafts and deleted datasets can never enter a catalog, whoever asks.
 """
 from __future__ import annotations
 
+import re
 from typing import IO, Any, Iterator
 
 from rdflib import Graph, URIRef
@@ -134,9 +135,38 @@ def _public_ids(fq: str) -> set[str]:
     return {entry.id for entry in keeping.listing(fq)}
 
 
+# The kept documents' names (``caching.cached_file``), here only
+def portal_name(fmt: str) -> str:
+    return f"catalog-{fmt}"
+
+
+def organization_name(org_id: str, fmt: str) -> str:
+    return f"catalog-{org_id}-{fmt}"
+
+
+def hvd_name(fmt: str) -> str:
+    return f"catalog-hvd-{fmt}"
+
+
+_KEPT_NAME = re.compile(r"catalog-(?:(hvd)|([0-9a-f-]{36}))-(\w+)")
+
+
+def kept_documents() -> tuple[set[str], set[tuple[str, str]]]:
+    """The formats of the HVD catalog and the (organization id, format) pairs of which a version is kept."""
+    hvd_formats: set[str] = set()
+    organizations: set[tuple[str, str]] = set()
+    for name in caching.kept_names("catalog-"):
+        if match := _KEPT_NAME.fullmatch(name):
+            if match.group(1):
+                hvd_formats.add(match.group(3))
+            else:
+                organizations.add((match.group(2), match.group(3)))
+    return hvd_formats, organizations
+
+
 def portal_catalog_file(fmt: str) -> caching.Kept:
     """The whole portal's catalog as a kept file, assembled again only when what it shows changed."""
-    return caching.cached_file(f"catalog-{fmt}", lambda: _fingerprint(""),
+    return caching.cached_file(portal_name(fmt), lambda: _fingerprint(""),
                                lambda out: assemble(portal_catalog_dict(), "", fmt, out),
                                still_public=lambda: _public_ids(""))
 
@@ -144,7 +174,7 @@ def portal_catalog_file(fmt: str) -> caching.Kept:
 def organization_catalog_file(org: dict[str, Any], fmt: str) -> caching.Kept:
     """One organization's catalog as a kept file (see ``portal_catalog_file``)."""
     fq = _organization_fq(org)
-    return caching.cached_file(f"catalog-{org['id']}-{fmt}", lambda: _fingerprint(fq),
+    return caching.cached_file(organization_name(org["id"], fmt), lambda: _fingerprint(fq),
                                lambda out: assemble(organization_catalog_dict(org), fq, fmt, out),
                                still_public=lambda: _public_ids(fq))
 
@@ -152,7 +182,7 @@ def organization_catalog_file(org: dict[str, Any], fmt: str) -> caching.Kept:
 def hvd_catalog_file(fmt: str) -> caching.Kept:
     """The catalog of the public high-value datasets (``/catalog/hvd.rdf``): the same kept parts as the
     complete catalog, for the datasets with an HVD category (catalog/hvd.py)."""
-    return caching.cached_file(f"catalog-hvd-{fmt}", lambda: _fingerprint(hvd.INDEX_QUERY),
+    return caching.cached_file(hvd_name(fmt), lambda: _fingerprint(hvd.INDEX_QUERY),
                                lambda out: assemble(hvd.catalog_dict(portal_catalog_dict()), hvd.INDEX_QUERY, fmt,
                                                     out),
                                still_public=lambda: _public_ids(hvd.INDEX_QUERY))

@@ -15,7 +15,6 @@ while the job builds waits for that build rather than starting its own.
 from __future__ import annotations
 
 import logging
-import re
 
 from ckanext.kalmar_oppnadata.catalog import caching, documents, keeping, parts
 from ckanext.kalmar_oppnadata.jobs.queue import enqueue_unique
@@ -23,7 +22,6 @@ from ckanext.kalmar_oppnadata.jobs.queue import enqueue_unique
 log = logging.getLogger(__name__)
 
 JOB_ID = "kalmar-catalog-refresh"
-_ORGANIZATION_DOCUMENT = re.compile(r"^catalog-([0-9a-f-]{36})-(\w+)\.[0-9a-f]+$")
 
 
 def queue() -> int:
@@ -31,35 +29,21 @@ def queue() -> int:
     return enqueue_unique(refresh, JOB_ID, "Katalogerna uppdateras efter en ändring", timeout=3600)
 
 
-def _kept_documents() -> tuple[set[str], set[tuple[str, str]]]:
-    """The HVD formats and the (organization id, format) pairs of which a version is kept."""
-    hvd: set[str] = set()
-    organizations: set[tuple[str, str]] = set()
-    for path in caching.directory().glob("catalog-*"):
-        if path.name.endswith(".ids"):
-            continue
-        if path.name.startswith("catalog-hvd-"):
-            hvd.add(path.name[len("catalog-hvd-"):].split(".", 1)[0])
-        elif match := _ORGANIZATION_DOCUMENT.match(path.name):
-            organizations.add((match.group(1), match.group(2)))
-    return hvd, organizations
-
-
 def refresh() -> dict[str, str]:
     """Bring the kept catalogs up to date; what happened to each (kept, built, waited, stale)."""
     from ckanext.kalmar_oppnadata.registers.organizations import organization
 
     done: dict[str, str] = {}
-    hvd_formats, organization_documents = _kept_documents()
+    hvd_formats, organization_documents = documents.kept_documents()
     # Every format's parts from one graph per dataset; the documents then find them made.
     keeping.make_parts(keeping.listing(), caching.organization_states(), caching.code_state())
     for fmt in parts.FORMATS:
-        done[f"catalog-{fmt}"] = documents.portal_catalog_file(fmt).how
+        done[documents.portal_name(fmt)] = documents.portal_catalog_file(fmt).how
     for fmt in sorted(hvd_formats & set(parts.FORMATS)):
-        done[f"catalog-hvd-{fmt}"] = documents.hvd_catalog_file(fmt).how
+        done[documents.hvd_name(fmt)] = documents.hvd_catalog_file(fmt).how
     for org_id, fmt in sorted(organization_documents):
         org = organization(org_id)
         if org and org.get("state") == "active" and fmt in parts.FORMATS:
-            done[f"catalog-{org_id}-{fmt}"] = documents.organization_catalog_file(org, fmt).how
+            done[documents.organization_name(org_id, fmt)] = documents.organization_catalog_file(org, fmt).how
     log.info("catalogs refreshed: %s", done)
     return done
