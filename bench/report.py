@@ -36,7 +36,8 @@ def _median(values: list[float]) -> float | None:
 def catalog_section() -> list[str]:
     return ["## 1. Catalog", "",
             "Measured by `bench/run-catalog` (issue 23) into `bench/RESULTS-catalog.md`, with the raw measurements"
-            " in `bench/raw/`.", ""]
+            " in `bench/raw/`; under load, with editors saving, against stock CKAN's own endpoint:"
+            " `SCENARIO=catalog bench/run-load` into `bench/RESULTS-load-catalog.md`.", ""]
 
 
 def api_section(rows: list[dict]) -> list[str]:
