@@ -86,6 +86,16 @@ class Run:
                     "resources": [{"url": f"https://example.se/{name}.csv", "format": "CSV"}]}
             call = lambda: session.post(f"{self.base}/api/3/action/package_create", json=body, headers=headers,
                                         timeout=120)
+        response, status, _ = self.timed(kind, call)
+        with self.lock:
+            if kind == "create" and status == 200 and response.json().get("success"):
+                self.acknowledged.append(name)
+            elif kind.startswith("catalog.") and status == 200:
+                self.sizes[kind].append(len(response.content))
+
+    def timed(self, kind: str, call) -> tuple[requests.Response | None, int, float]:
+        """Make one request and record it: its time and status under ``kind``, a failure if it failed
+        (status 0: no answer)."""
         start = time.perf_counter()
         try:
             response = call()
@@ -99,12 +109,9 @@ class Run:
             self.samples[kind].append(elapsed)
             self.statuses[kind][status] += 1
             self.count += 1
-            if kind == "create" and status == 200 and response is not None and response.json().get("success"):
-                self.acknowledged.append(name)
-            elif kind.startswith("catalog.") and status == 200 and response is not None:
-                self.sizes[kind].append(len(response.content))
-            elif status >= 400:
-                self.failures.append(f"{kind}: HTTP {status}: {response.text[:200] if response is not None else ''}")
+            if status >= 400:
+                self.failures.append(f"{kind}: HTTP {status}: {response.text[:200]}")
+        return response, status, elapsed
 
 
 def client(run: Run, seed: int, deadline: float, max_requests: int) -> None:
@@ -160,26 +167,14 @@ def editor(run: Run, seed: int, deadline: float, max_requests: int, pause: float
                 notes = f"Lasttest {run.run_id}: ändrad av redaktör {seed}, sparning {n}."
                 body = {"id": name, "notes": notes}
                 action = "package_patch"
-            start = time.perf_counter()
-            try:
-                response = session.post(f"{run.base}/api/3/action/{action}", json=body, headers=headers, timeout=300)
-                status, ok = response.status_code, response.status_code == 200 and response.json().get("success")
-            except requests.RequestException as error:
-                status, ok, response = 0, False, None
+            response, status, elapsed = run.timed(kind, lambda: session.post(
+                f"{run.base}/api/3/action/{action}", json=body, headers=headers, timeout=300))
+            if status == 200 and response.json().get("success"):
                 with run.lock:
-                    run.failures.append(f"{kind}: {type(error).__name__}: {error}")
-            elapsed = time.perf_counter() - start
-            with run.lock:
-                run.samples[kind].append(elapsed)
-                run.statuses[kind][status] += 1
-                run.count += 1
-                if ok:
                     if action == "package_create":
                         run.acknowledged.append(name)
                         mine.append(name)
                     run.saved[name] = notes
-                elif status >= 400:
-                    run.failures.append(f"{kind}: HTTP {status}: {response.text[:200] if response is not None else ''}")
             time.sleep(max(0.0, pause - elapsed))
 
 
