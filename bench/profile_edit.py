@@ -23,7 +23,7 @@ def main() -> None:
     with ckan_app():
         import ckan.plugins.toolkit as tk
 
-        from ckanext.kalmar_oppnadata.catalog import caching, documents, keeping
+        from ckanext.kalmar_oppnadata.catalog import caching, documents, keeping, listing
 
         Path(documents.portal_catalog_file(fmt).path).stat()  # kept (made now if it was not)
         user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
@@ -40,7 +40,7 @@ def main() -> None:
         tk.get_action("package_patch")({"user": user, "ignore_auth": True},
                                        {"id": sample[0]["id"], "title": f"{sample[0]['title']} (p3)"})
         at = time.perf_counter()
-        entries = keeping.listing("")
+        entries = listing.listing("")
         steps["listing"] = time.perf_counter() - at
         at = time.perf_counter()
         keeping.make_parts(entries, caching.organization_states(), caching.code_state(), formats=(fmt,))

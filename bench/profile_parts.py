@@ -23,9 +23,9 @@ def per_dataset(function, items) -> float:
 
 def main() -> None:
     with ckan_app():
-        from ckanext.kalmar_oppnadata.catalog import documents, keeping, parts
+        from ckanext.kalmar_oppnadata.catalog import documents, keeping, listing, parts
 
-        ids = [entry.id for entry in keeping.listing("")][:COUNT]
+        ids = [entry.id for entry in listing.listing("")][:COUNT]
         datasets = list(keeping._datasets(ids))
         ours, stock = documents.CatalogSerializer(), documents.CatalogSerializer(profiles=["euro_dcat_ap_3"])
         graphs = [ours.dataset_graph(d)[0] for d in datasets]

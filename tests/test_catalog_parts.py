@@ -268,6 +268,71 @@ def test_job_records_are_not_changes_of_the_dataset_nor_of_its_part(app, api, so
     assert len(builds()) == kept
 
 
+# ----------------------------------------------------------------------------- the kept listing
+def test_the_kept_listing_is_the_full_listing_through_changes_reading_only_what_changed(app, api, some,
+                                                                                         monkeypatch):
+    import datetime
+
+    from ckanext.kalmar_oppnadata.catalog import listing
+
+    monkeypatch.setattr(listing, "PAGE", 20)  # the full listing of 26 datasets takes two searches
+    monkeypatch.setattr(listing, "MARGIN", datetime.timedelta(0))  # the fixture's saves are not "changes"
+    searches: list[str] = []
+    real = listing._search
+    monkeypatch.setattr(listing, "_search", lambda fq, *more, **kw: searches.append(" ".join(more)) or
+                        real(fq, *more, **kw))
+
+    def kept_and_full() -> tuple[list, list, list[str]]:
+        with app.flask_app.test_request_context():
+            searches.clear()
+            kept = listing.kept_listing("")
+            made_by = list(searches)
+            return kept, listing.listing(""), made_by
+
+    def listed_in_full(made_by: list[str]) -> bool:
+        return any(search.startswith("id:{") for search in made_by)  # a page after the first
+
+    kept, full, made_by = kept_and_full()
+    assert kept == full and len(full) == 26 and listed_in_full(made_by)
+    digests = {entry.id: entry.digest for entry in kept}
+
+    # Two saves: the kept listing with the changes put over it, without listing every dataset again
+    token, edited = some["token"], [some["many"][1]["id"], some["many"][2]["id"]]
+    api("package_patch", token=token, id=edited[0], title="Ny titel")
+    api("package_patch", token=token, id=edited[1], notes="Ny beskrivning.")
+    kept, full, made_by = kept_and_full()
+    assert kept == full and not listed_in_full(made_by) and len(made_by) == 3  # state, changes, state
+    assert {entry.id for entry in kept if entry.digest != digests[entry.id]} == set(edited)
+
+    # A dataset made private and one deleted: the counts differ, so every dataset is listed again, without them
+    gone = [some["many"][3]["id"], some["many"][4]["id"]]
+    api("package_patch", token=token, id=gone[0], private=True)
+    api("package_delete", token=token, id=gone[1])
+    kept, full, made_by = kept_and_full()
+    assert kept == full and listed_in_full(made_by) and not set(gone) & {entry.id for entry in kept}
+
+
+def test_a_save_reaching_the_index_after_a_later_one_is_in_the_next_catalog(app, api, some, monkeypatch):
+    import datetime
+
+    from ckanext.kalmar_oppnadata.catalog import keeping
+
+    token, first, late = some["token"], some["many"][5], some["many"][6]
+    api("package_patch", token=token, id=first["id"], title="Sparad först")
+    assert "Sparad först" in {str(t) for t in served(app, "/catalog.ttl").objects(None, DCTERMS.title)}
+    newest = api("package_search", q=f'id:"{first["id"]}"', fl=keeping.CHANGED_FIELD)["result"]["results"][0]
+    at = datetime.datetime.strptime(newest[keeping.CHANGED_FIELD][:19], "%Y-%m-%dT%H:%M:%S")
+    # A slow save in another process took its change time half a minute before the one above, and reaches
+    # the index only now: the newest change and the count are as they were.
+    earlier = (at - datetime.timedelta(seconds=30)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    monkeypatch.setattr(keeping, "_changed_at", lambda dataset_id, digest: earlier)
+    api("package_patch", token=token, id=late["id"], title="Sparad sent")
+    indexed = api("package_search", q=f'id:"{late["id"]}"', fl=keeping.CHANGED_FIELD)["result"]["results"][0]
+    assert indexed[keeping.CHANGED_FIELD].startswith(earlier[:19])
+    graph = assert_same_as_whole(app)
+    assert {"Sparad först", "Sparad sent"} <= {str(t) for t in graph.objects(None, DCTERMS.title)}
+
+
 # ----------------------------------------------------------------------------- refreshed in the background
 def _drain_queue() -> None:
     from ckan.lib import jobs as ckan_jobs

@@ -19,7 +19,7 @@ from rdflib import Graph
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.kalmar_oppnadata.catalog import caching, keeping, parts
+from ckanext.kalmar_oppnadata.catalog import caching, keeping, listing, parts
 
 # Media type → format, and format → (rdflib serializer, media type).
 MEDIA_TYPES = {"text/turtle": "ttl", "application/rdf+xml": "rdf", "application/ld+json": "jsonld"}
@@ -39,15 +39,15 @@ def _prefixes() -> str:
 
 def kept_part(dataset_id: str) -> Graph | None:
     """The public dataset's part in the complete catalog, as a graph (None if it is not public)."""
-    entries = keeping.listing(f'id:"{dataset_id}"')
+    entries = listing.listing(f'id:"{dataset_id}"')
     if not entries:
         return None
     organizations, code = caching.organization_states(), caching.code_state()
     keeping.make_parts(entries, organizations, code)
-    text = next(iter(keeping.kept_parts("ttl", entries, organizations, code)), None)
-    if text is None:
+    data = next(iter(keeping.kept_parts("ttl", entries, organizations, code)), None)
+    if data is None:
         return None
-    return parts.new_graph().parse(data=_prefixes() + text, format="turtle")
+    return parts.new_graph().parse(data=_prefixes() + data.decode("utf-8"), format="turtle")
 
 
 def _made_now(dataset: dict[str, Any]) -> Graph:

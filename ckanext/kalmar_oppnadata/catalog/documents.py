@@ -11,13 +11,12 @@ import re
 from typing import IO, Any, Iterator
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT
 
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri, dataset_uri
 
-from ckanext.kalmar_oppnadata.catalog import caching, hvd, keeping, parts, serializers
+from ckanext.kalmar_oppnadata.catalog import caching, hvd, keeping, listing, parts, serializers
 from ckanext.kalmar_oppnadata.registers.organizations import organization
 from ckanext.kalmar_oppnadata.search.paging import all_datasets
 
@@ -112,7 +111,7 @@ def assemble(catalog: dict[str, Any], fq: str, fmt: str, out: IO[str]) -> cachin
     """The catalog of the public datasets matching ``fq``, streamed to ``out`` from the kept parts (those
     missing or out of date made first, ``catalog/keeping.py``)."""
     fmt = "rdf" if fmt == "xml" else fmt
-    entries = keeping.listing(fq)
+    entries = listing.kept_listing(fq)
     organizations = caching.organization_states()
     code = caching.code_state()
     made = keeping.make_parts(entries, organizations, code, formats=(fmt,))
@@ -120,19 +119,18 @@ def assemble(catalog: dict[str, Any], fq: str, fmt: str, out: IO[str]) -> cachin
     serializer = CatalogSerializer()
     serializer.g = parts.new_graph()
     catalog_ref = serializer.graph_from_catalog({**_dates([ref for _, ref in present]), **catalog})
-    for _, ref in present:
-        serializer.g.add((catalog_ref, DCAT.dataset, URIRef(ref["uri"])))
     listed = [entry for entry, _ in present]
-    parts.write_document(fmt, serializer.g, keeping.kept_parts(fmt, listed, organizations, code), out)
+    parts.write_document(fmt, serializer.g, str(catalog_ref), [ref["uri"] for _, ref in present],
+                         keeping.kept_parts(fmt, listed, organizations, code), out)
     return caching.Built([entry.id for entry in listed], made)
 
 
 def _fingerprint(fq: str) -> str:
-    return caching.fingerprint(fq, keeping.CHANGED_FIELD)
+    return caching.fingerprint(fq, keeping.CHANGED_FIELD, listing.recent(fq))
 
 
 def _public_ids(fq: str) -> set[str]:
-    return {entry.id for entry in keeping.listing(fq)}
+    return {entry.id for entry in listing.listing(fq)}
 
 
 # The kept documents' names (``caching.cached_file``), here only

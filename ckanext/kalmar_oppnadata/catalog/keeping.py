@@ -8,7 +8,7 @@ a hash of
 - the dataset's **catalog digest**: a hash of the dataset as indexed, leaving out what the portal's own
   jobs record on its resources (``files/records.py``: they are not in the catalog). It is computed when
   the dataset is indexed and stored in the index (``DIGEST_FIELD``), so that listing the public datasets
-  with their digests is one search per thousand datasets, without reading them;
+  with their digests (``catalog/listing.py``) is one search per thousand datasets, without reading them;
 - its **organization** as stored (the publisher is written into every dataset's description; the
   organization's id is stored in the index beside the digest, ``OWNER_FIELD``);
 - the **code state**: the extension's code, registers and the settings the documents use
@@ -30,11 +30,14 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.catalog import parts
+
+if TYPE_CHECKING:
+    from ckanext.kalmar_oppnadata.catalog.listing import Entry
 
 log = logging.getLogger(__name__)
 
@@ -45,18 +48,8 @@ CHANGED_FIELD = "catalog_changed_date"
 _CHANGED_KEY = "kalmar:catalog:changed:"  # Redis: "<digest> <when>" per dataset, the digest's last change
 OWNER_FIELD = "vocab_catalog_owner"  # the owner's id (CKAN's schema does not store ``owner_org``)
 SHOWN_ONLY = ("freshness",)  # added to a dataset when it is shown, not part of what it says
-PAGE = 1000  # datasets per search (CKAN's default ckan.search.rows_max)
 FETCH = 100  # datasets read in one search when their parts are made
 REFERENCE = "ref"  # beside the parts: each dataset's URI and dates, for the catalog's header
-
-
-class Entry(NamedTuple):
-    """One public dataset as a document lists it: what its part's key and the catalog's dates need."""
-    id: str
-    owner_org: str
-    digest: str
-    created: str
-    modified: str
 
 
 def dataset_digest(dataset: dict[str, Any]) -> str:
@@ -107,28 +100,6 @@ def _anonymous_query(fq: str) -> dict[str, Any]:
             "include_drafts": False, "include_deleted": False}
 
 
-def listing(fq: str = "") -> list[Entry]:
-    """The public, active datasets matching ``fq``, as an anonymous visitor finds them (in id order)."""
-    entries: dict[str, Entry] = {}
-    start = 0
-    while True:
-        result = tk.get_action("package_search")({"user": "", "ignore_auth": True}, {
-            **_anonymous_query(fq), "rows": PAGE, "start": start, "sort": "id asc",
-            "fl": ["id", "metadata_created", "metadata_modified", DIGEST_FIELD, OWNER_FIELD]})
-        for row in result["results"]:
-            digest, owner = (_first(row.get(field)) for field in (DIGEST_FIELD, OWNER_FIELD))
-            entries[row["id"]] = Entry(row["id"], owner or "",
-                                       digest or f"modified:{row.get('metadata_modified')}",
-                                       str(row.get("metadata_created") or ""), str(row.get("metadata_modified") or ""))
-        start += PAGE
-        if start >= result["count"]:
-            return list(entries.values())
-
-
-def _first(value: Any) -> Any:
-    return value[0] if isinstance(value, list) and value else value
-
-
 def _datasets(ids: list[str]) -> Iterator[dict[str, Any]]:
     """The datasets ``ids`` that are still public, as the whole catalog reads them (from the index)."""
     for at in range(0, len(ids), FETCH):
@@ -139,8 +110,12 @@ def _datasets(ids: list[str]) -> Iterator[dict[str, Any]]:
 
 
 def part_key(entry: Entry, organization_states: dict[str, str], code: str) -> str:
-    text = "\x1f".join((entry.digest, organization_states.get(entry.owner_org, ""), code))
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
+    return _key(entry.digest, organization_states.get(entry.owner_org, ""), code)
+
+
+@functools.lru_cache(maxsize=1 << 17)  # a document asks for each of its datasets' keys three times
+def _key(digest: str, organization_state: str, code: str) -> str:
+    return hashlib.sha256("\x1f".join((digest, organization_state, code)).encode()).hexdigest()[:24]
 
 
 def directory() -> Path:
@@ -154,10 +129,14 @@ def _root(storage_path: str) -> str:
     return str(caching.directory() / "parts")
 
 
-def _path(fmt: str, dataset_id: str, key: str) -> str:
+def _folder() -> str:
+    return _root(tk.config.get("ckan.storage_path") or "")
+
+
+def _path(fmt: str, dataset_id: str, key: str, folder: str | None = None) -> str:
     """One directory per dataset (``parts/<id>/<key>.<format>``): finding a dataset's older parts never
-    scans the others'. (A string: a catalog looks up thousands.)"""
-    return f"{_root(tk.config.get('ckan.storage_path') or '')}/{dataset_id}/{key}.{fmt}"
+    scans the others'. (A string: a catalog looks up thousands; ``folder``, ``_folder()`` read once.)"""
+    return f"{folder or _folder()}/{dataset_id}/{key}.{fmt}"
 
 
 def _write(path: str, text: str) -> None:
@@ -190,10 +169,11 @@ def make_parts(entries: Iterable[Entry], organization_states: dict[str, str], co
     serialization per dataset, as a whole build does); the background refresh makes all three from one
     graph (``catalog/refresh.py``)."""
     formats = tuple(formats)
+    folder = _folder()
 
     def missing(entry: Entry) -> tuple[str, ...]:
         key = part_key(entry, organization_states, code)
-        return tuple(fmt for fmt in (*formats, REFERENCE) if not os.path.exists(_path(fmt, entry.id, key)))
+        return tuple(fmt for fmt in (*formats, REFERENCE) if not os.path.exists(_path(fmt, entry.id, key, folder)))
 
     wanted = {e.id: (e, todo) for e in entries if (todo := missing(e))}
     if not wanted:
@@ -219,27 +199,40 @@ def make_parts(entries: Iterable[Entry], organization_states: dict[str, str], co
     return made
 
 
+# The references read so far, by (dataset id, key): a part's reference never changes (a change makes a new
+# key), so each process reads each one once. About 200 bytes each; dropped whole past _HELD.
+_references: dict[tuple[str, str], dict[str, Any]] = {}
+_HELD = 200_000
+
+
 def references(entries: Iterable[Entry], organization_states: dict[str, str],
                code: str) -> list[tuple[Entry, dict[str, Any]]]:
     """The entries that have parts, each with its dataset's URI and dates (for the catalog's header)."""
     found = []
+    folder = _folder()
+    if len(_references) > _HELD:
+        _references.clear()
     for entry in entries:
-        try:
-            with open(_path(REFERENCE, entry.id, part_key(entry, organization_states, code)), encoding="utf-8") as f:
-                text = f.read()
-        except FileNotFoundError:
-            continue  # left the public set between the listing and the reading of its dataset
-        found.append((entry, json.loads(text)))
+        key = part_key(entry, organization_states, code)
+        ref = _references.get((entry.id, key))
+        if ref is None:
+            try:
+                with open(_path(REFERENCE, entry.id, key, folder), encoding="utf-8") as f:
+                    ref = _references[(entry.id, key)] = json.loads(f.read())
+            except FileNotFoundError:
+                continue  # left the public set between the listing and the reading of its dataset
+        found.append((entry, ref))
     return found
 
 
 def kept_parts(fmt: str, entries: Iterable[Entry], organization_states: dict[str, str],
-               code: str) -> Iterator[str]:
-    """The text of each entry's part in ``fmt``, read one at a time (an entry without one, because it left
-    the public set after it was listed, is left out)."""
+               code: str) -> Iterator[bytes]:
+    """Each entry's part in ``fmt`` (UTF-8), read one at a time (an entry without one, because it left the
+    public set after it was listed, is left out)."""
+    folder = _folder()
     for entry in entries:
         try:
-            with open(_path(fmt, entry.id, part_key(entry, organization_states, code)), encoding="utf-8") as f:
+            with open(_path(fmt, entry.id, part_key(entry, organization_states, code), folder), "rb") as f:
                 yield f.read()
         except FileNotFoundError:
             continue

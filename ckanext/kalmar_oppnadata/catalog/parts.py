@@ -14,8 +14,10 @@ written one after the other between a header and a footer:
   its dataset's node objects.
 
 Blank nodes are written with the labels rdflib gives them (random UUIDs), so two parts never share one.
-The catalog's own description and its ``dcat:dataset`` links are the header's triples, written the same
-way. Which parts a document needs and when a part is rebuilt: ``catalog/keeping.py``.
+The catalog's own description is the header's triples, written the same way; its ``dcat:dataset`` links,
+one per dataset, follow as a description of the catalog of their own (``links``), written as text rather
+than through a graph of thousands of triples. Which parts a document needs and when a part is rebuilt:
+``catalog/keeping.py``.
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from typing import IO, Any, Callable, Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import Graph, Literal
-from rdflib.namespace import RDF, NamespaceManager
+from rdflib.namespace import DCAT, RDF, NamespaceManager
 from rdflib.plugins.serializers.jsonld import from_rdf
 from rdflib.plugins.serializers.rdfxml import XMLSerializer
 from rdflib.plugins.serializers.xmlwriter import ESCAPE_ENTITIES
@@ -170,6 +172,31 @@ def _jsonld_header(graph: Graph) -> str:
     return "[\n" + ",\n".join(nodes)
 
 
+# ------------------------------------------------------------------------------------------ the links
+def _turtle_links(catalog: str, datasets: list[str]) -> str:
+    objects = ",\n        ".join(URIRef(uri).n3() for uri in datasets)
+    return f"{URIRef(catalog).n3()}\n    {_turtle_name(DCAT.dataset)} {objects} .\n\n"
+
+
+def _xml_links(catalog: str, datasets: list[str]) -> str:
+    name = f"{_prefix_of()[str(DCAT)]}:dataset"
+    links = "".join(f"    <{name} rdf:resource={quoteattr(uri)}/>\n" for uri in datasets)
+    return f"  <rdf:Description rdf:about={quoteattr(catalog)}>\n{links}  </rdf:Description>\n"
+
+
+def _jsonld_links(catalog: str, datasets: list[str]) -> str:
+    node = {"@id": catalog, str(DCAT.dataset): [{"@id": uri} for uri in datasets]}
+    return ",\n" + json.dumps(node, ensure_ascii=False)
+
+
+LINKS: dict[str, Callable[[str, list[str]], str]] = {"ttl": _turtle_links, "rdf": _xml_links, "jsonld": _jsonld_links}
+
+
+def links(fmt: str, catalog: str, datasets: list[str]) -> str:
+    """The catalog's ``dcat:dataset`` link to each of ``datasets`` (URIs), in ``fmt``."""
+    return LINKS[fmt](catalog, datasets) if datasets else ""
+
+
 WRITERS: dict[str, tuple[Callable[[Graph], str], Callable[[Graph], str], str]] = {
     # format → (header with the catalog's triples, one dataset's part, footer)
     "ttl": (_turtle_header, _turtle_part, ""),
@@ -190,9 +217,18 @@ def footer(fmt: str) -> str:
     return WRITERS[fmt][2]
 
 
-def write_document(fmt: str, catalog_graph: Graph, parts: Iterable[str], out: IO[str]) -> None:
-    """Header, the parts in turn, footer: one document, never whole in memory."""
+def write_document(fmt: str, catalog_graph: Graph, catalog: str, datasets: list[str], parts: Iterable[bytes],
+                   out: IO[str]) -> None:
+    """Header (the catalog's description, then its links to ``datasets``), the parts (UTF-8) in turn,
+    footer: one document, never whole in memory. The parts go to a file's bytes as they were read."""
     out.write(header(fmt, catalog_graph))
-    for text in parts:
-        out.write(text)
+    out.write(links(fmt, catalog, datasets))
+    raw = getattr(out, "buffer", None)
+    if raw is None:
+        for data in parts:
+            out.write(data.decode("utf-8"))
+    else:
+        out.flush()
+        for data in parts:
+            raw.write(data)
     out.write(footer(fmt))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 
-from ckanext.kalmar_oppnadata.catalog import caching, documents, keeping, parts
+from ckanext.kalmar_oppnadata.catalog import caching, documents, keeping, listing, parts
 from ckanext.kalmar_oppnadata.jobs.queue import enqueue_unique
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def refresh() -> dict[str, str]:
     done: dict[str, str] = {}
     hvd_formats, organization_documents = documents.kept_documents()
     # Every format's parts from one graph per dataset; the documents then find them made.
-    keeping.make_parts(keeping.listing(), caching.organization_states(), caching.code_state())
+    keeping.make_parts(listing.kept_listing(), caching.organization_states(), caching.code_state())
     for fmt in parts.FORMATS:
         done[documents.portal_name(fmt)] = documents.portal_catalog_file(fmt).how
     for fmt in sorted(hvd_formats & set(parts.FORMATS)):
