@@ -113,13 +113,17 @@ def code_state() -> str:
     return "\x1f".join([_code_state(), *[str(tk.config.get(k) or "") for k in _SETTINGS]])
 
 
-def fingerprint(fq: str = "", newest_field: str = "indexed_ts", *more: str) -> str:
-    """What a public document over the datasets matching ``fq`` is made from, as a short hash. The catalogs
-    watch the newest change of a dataset's catalog digest (``keeping.CHANGED_FIELD``) rather than the newest
-    indexing, so that what the jobs record on a resource does not make them be assembled again (and the
-    recent changes, ``more``: ``listing.recent``)."""
+def fingerprint(fq: str = "", newest_field: str = "indexed_ts") -> str:
+    """What a public document over the datasets matching ``fq`` is made from, as a short hash: how many
+    there are and the newest ``newest_field`` (the catalogs watch more, ``documents._fingerprint``)."""
     count, newest = _public_state(fq, newest_field)
-    parts = [fq, str(count), newest, _organizations_state(), code_state(), *more]
+    return fingerprint_of(fq, str(count), newest)
+
+
+def fingerprint_of(*data_state: str) -> str:
+    """A short hash of ``data_state`` (what a document shows of the data), the organizations and the code
+    state."""
+    parts = [*data_state, _organizations_state(), code_state()]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 

@@ -126,7 +126,10 @@ def assemble(catalog: dict[str, Any], fq: str, fmt: str, out: IO[str]) -> cachin
 
 
 def _fingerprint(fq: str) -> str:
-    return caching.fingerprint(fq, keeping.CHANGED_FIELD, listing.recent(fq))
+    """The public datasets matching ``fq``: how many, the newest change of a catalog digest (not the newest
+    indexing, which what the jobs record on a resource also moves), and the changes shortly before it."""
+    at = listing.state(fq)
+    return caching.fingerprint_of(fq, str(at.count), at.newest, listing.recent(fq, at.newest))
 
 
 def _public_ids(fq: str) -> set[str]:

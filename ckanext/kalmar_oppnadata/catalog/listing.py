@@ -93,12 +93,13 @@ def state(fq: str = "") -> State:
     return State(result["count"], newest)
 
 
-def recent(fq: str = "") -> str:
-    """The public datasets whose catalog digest changed in the last ``MARGIN``, with their digests (a hash):
-    for the catalogs' fingerprint, which otherwise watches only the newest change and the count, so that a
-    save reaching the index after a later one (its change time older than the newest) is seen too."""
-    minutes = int(MARGIN.total_seconds() // 60)
-    result = _search(fq, f"{CHANGED_FIELD}:[NOW-{minutes}MINUTES TO *]", rows=PAGE, fl=["id", DIGEST_FIELD])
+def recent(fq: str, newest: str) -> str:
+    """The public datasets whose catalog digest changed at most ``MARGIN`` before ``newest`` (the newest
+    change), with their digests, as a hash: for the catalogs' fingerprint, so that a save reaching the
+    index after a later one (its change time older than the newest, the count as it was) is seen."""
+    if not newest:
+        return ""
+    result = _search(fq, f"{CHANGED_FIELD}:[{_since(newest)} TO *]", rows=PAGE, fl=["id", DIGEST_FIELD])
     seen = [[row["id"], _first(row.get(DIGEST_FIELD))] for row in result["results"]]
     return hashlib.sha256(json.dumps([result["count"], seen]).encode()).hexdigest()
 
