@@ -51,7 +51,7 @@ def enqueue_unique(function: Callable[..., Any], job_id: str, title: str, args: 
     If Redis cannot be reached, nothing is queued and the save goes on: ``ckan kalmar queue-pending``
     queues what is missing later."""
     from rq.exceptions import NoSuchJobError
-    from rq.job import Job
+    from rq.job import Dependency, Job
 
     from ckan.lib import jobs as ckan_jobs
 
@@ -64,12 +64,17 @@ def enqueue_unique(function: Callable[..., Any], job_id: str, title: str, args: 
     try:
         ids = (job_id, FOLLOWING.format(job_id))
         statuses = {some_id: status(some_id) for some_id in ids}
-        if any(value in ("queued", "deferred") for value in statuses.values()):
-            return 0
         running = next((some_id for some_id in ids if statuses[some_id] == "started"), None)
+        if "queued" in statuses.values() or (running is not None and "deferred" in statuses.values()):
+            return 0
+        for some_id in ids:  # a run that waited for one no longer running (cleared): replaced now
+            if statuses[some_id] == "deferred":
+                Job.fetch(some_id, connection=ckan_jobs.get_queue().connection).delete()
         rq_kwargs: dict[str, Any] = {"timeout": timeout, "job_id": job_id}
         if running is not None:
-            rq_kwargs.update(job_id=ids[1] if running == ids[0] else ids[0], depends_on=running)
+            # It runs even if the running one fails (a failed load is retried by the next change's run).
+            rq_kwargs.update(job_id=ids[1] if running == ids[0] else ids[0],
+                             depends_on=Dependency(jobs=[running], allow_failure=True))
         tk.enqueue_job(function, args or [], title=title, rq_kwargs=rq_kwargs)
     except RedisError as error:
         log.warning("%s not queued (Redis unreachable: %s)", title, error)
