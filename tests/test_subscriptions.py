@@ -88,35 +88,3 @@ def test_saves_that_change_no_file_and_the_jobs_own_records_queue_nothing(api, b
     # A changed link is a new file: its jobs are queued again.
     api("resource_patch", token=badplatser["token"], id=resource["id"], url="http://oppen.kalmar.test/ny.csv")
     assert queued_job_ids() == jobs_of_the_file
-
-
-def _note(text: str) -> None:
-    """A job for the queue tests (never run by them)."""
-
-
-def test_a_change_while_its_job_runs_queues_one_more_run_after_it_never_beside_it():
-    from rq.job import Job, JobStatus
-
-    connection = ckan_jobs.get_queue().connection
-    for left in ("kalmar-test-job", "kalmar-test-job-next"):  # from an earlier run of this test
-        if Job.exists(left, connection=connection):
-            Job.fetch(left, connection=connection).delete()
-    assert queue.enqueue_unique(_note, "kalmar-test-job", "Prov", ["a"]) == 1
-    assert queue.enqueue_unique(_note, "kalmar-test-job", "Prov", ["a"]) == 0  # waiting: nothing more
-    # A worker takes it: it runs, and may have read the data before the next change.
-    running = Job.fetch("kalmar-test-job", connection=connection)
-    ckan_jobs.get_queue().remove(running)
-    running.set_status(JobStatus.STARTED)
-    assert queue.enqueue_unique(_note, "kalmar-test-job", "Prov", ["a"]) == 1
-    following = Job.fetch("kalmar-test-job-next", connection=connection)
-    assert following.get_status() == JobStatus.DEFERRED  # not startable by a second worker
-    assert following.dependency_ids == ["kalmar-test-job"] and following.allow_dependency_failures
-    assert queued_job_ids() == []  # nothing a worker could start now
-    assert queue.enqueue_unique(_note, "kalmar-test-job", "Prov", ["a"]) == 0  # one run waits already
-
-    # The running one is cleared without ending (`ckan jobs clear`, a lost worker): the waiting run would
-    # wait for ever, so the next change replaces it with a run any worker may start.
-    running.delete()
-    assert queue.enqueue_unique(_note, "kalmar-test-job", "Prov", ["a"]) == 1
-    assert queued_job_ids() == ["kalmar-test-job"]
-    assert not Job.exists("kalmar-test-job-next", connection=connection)
