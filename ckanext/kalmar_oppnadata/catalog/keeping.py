@@ -95,7 +95,7 @@ def index_digest(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     return pkg_dict
 
 
-def _anonymous_query(fq: str) -> dict[str, Any]:
+def anonymous_query(fq: str) -> dict[str, Any]:
     return {"q": "*:*", "fq": fq, "fq_list": ["-dataset_type:harvest"], "include_private": False,
             "include_drafts": False, "include_deleted": False}
 
@@ -105,7 +105,7 @@ def _datasets(ids: list[str]) -> Iterator[dict[str, Any]]:
     for at in range(0, len(ids), FETCH):
         chunk = ids[at:at + FETCH]
         result = tk.get_action("package_search")({"user": "", "ignore_auth": True}, {
-            **_anonymous_query("id:(" + " OR ".join(f'"{i}"' for i in chunk) + ")"), "rows": len(chunk)})
+            **anonymous_query("id:(" + " OR ".join(f'"{i}"' for i in chunk) + ")"), "rows": len(chunk)})
         yield from result["results"]
 
 

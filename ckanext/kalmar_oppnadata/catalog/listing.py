@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.kalmar_oppnadata.catalog import caching
+from ckanext.kalmar_oppnadata.catalog import caching, keeping
 from ckanext.kalmar_oppnadata.catalog.keeping import CHANGED_FIELD, DIGEST_FIELD, OWNER_FIELD
 
 log = logging.getLogger(__name__)
@@ -54,9 +54,9 @@ class Entry(NamedTuple):
 
 
 def _search(fq: str, *more: str, rows: int, sort: str = "id asc", fl: list[str] | None = None) -> dict[str, Any]:
+    query = keeping.anonymous_query(fq)
     return tk.get_action("package_search")({"user": "", "ignore_auth": True}, {
-        "q": "*:*", "fq": fq, "fq_list": ["-dataset_type:harvest", *more], "rows": rows, "sort": sort,
-        "fl": fl or _FIELDS, "include_private": False, "include_drafts": False, "include_deleted": False})
+        **query, "fq_list": [*query["fq_list"], *more], "rows": rows, "sort": sort, "fl": fl or _FIELDS})
 
 
 def _entry(row: dict[str, Any]) -> Entry:
