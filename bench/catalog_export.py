@@ -11,8 +11,8 @@
 --mode floor     a linear serializer of the already-built graph of --mode whole: N-Triples.
 
 Every result has the machine's load average (1 min) before and after, the growth of the process's peak
-resident size, and, where a document is produced, its dataset count verified by parsing it (pyoxigraph, streaming), against
-the number of public datasets in the index.
+resident size, and, where a document is produced, its dataset count verified by parsing it (pyoxigraph,
+streaming), against the number of public datasets in the index.
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 from common import ckan_app
+
 
 def _formats() -> dict:
     import pyoxigraph
