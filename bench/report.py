@@ -119,7 +119,8 @@ def kept_catalog_report(raw: Path) -> list[str]:
              f" during the measurements {min(loads):.1f}–{max(loads):.1f} (each row's in the raw file; the"
              " benchmark's own database server, Solr and Redis run on the same cores)" if loads else "",
              "- seconds: median (min–max, n samples); memory: growth of the process's peak resident size; "
-             "datasets: counted by parsing the served document with rdflib, against the public datasets in the index",
+             "datasets: counted by parsing the served document (pyoxigraph, streaming), against the public "
+             "datasets in the index",
              ""]
     by_db = defaultdict(list)
     for row in rows:
