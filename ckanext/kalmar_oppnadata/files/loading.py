@@ -22,7 +22,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.common import portal_gettext
 from ckanext.kalmar_oppnadata.files import formats, limits, reading, records, staging, types
-from ckanext.kalmar_oppnadata.jobs import heartbeat, queue
+from ckanext.kalmar_oppnadata.jobs import heartbeat, locks, queue
 
 log = logging.getLogger(__name__)
 
@@ -119,8 +119,13 @@ def load_resource(resource_id: str) -> None:
     file_type = file_format(resource)
     if file_type is None:
         return
-    with heartbeat.running(f"load:{resource_id}:{uuid.uuid4().hex[:12]}") as beat:  # one per run
-        status = _load(context, resource, file_type, beat)
+    # One load of a resource at a time, whichever worker runs it: a second run (the file changed again
+    # while the first ran) waits, then loads the file as it is then.
+    with locks.one_at_a_time(f"load:{resource_id}", TIMEOUT) as waited:
+        if waited:
+            resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
+        with heartbeat.running(f"load:{resource_id}:{uuid.uuid4().hex[:12]}") as beat:  # one per run
+            status = _load(context, resource, file_type, beat)
     if status["status"] == "complete":
         _add_table_preview(context, resource_id)
     log.info("loaded resource %s into the DataStore: %s", resource_id, status["status"])
