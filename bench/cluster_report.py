@@ -10,6 +10,7 @@ from pathlib import Path
 from load import percentile
 
 TARGETS = ("dev", "cluster", "stock")
+VERDICT: dict[str, int] = {}  # what must be 0 for the run to meet its targets
 SERVED = {
     "dev": "our portal on CKAN's development server (`ckan run --threaded`, one process), the cluster's "
            "configuration, database, SolrCloud and workers",
@@ -40,6 +41,8 @@ def mix_section(runs: dict[str, dict]) -> list[str]:
     dev, cluster, stock = (runs.get(t) for t in TARGETS)
     if dev and cluster:
         times = ratio(cluster["requests_per_s"], dev["requests_per_s"])
+        VERDICT["5xx or lost writes in the measured runs"] = sum(r["server_errors"] + r["lost_writes"]
+                                                                 for r in runs.values())
         lines += ["", f"**The cluster serves {times} × the development server's requests/s** (target ≥ 1.8)."]
     lines += ["", "Per kind of request (p50 / p95 / p99 ms; the last column: the cluster's p50 over stock's, "
               "target ≤ 1.2 except the catalog):", "",
@@ -89,13 +92,16 @@ def fault_section(faulted: dict | None, faults: dict | None, after: dict | None)
     for fault, rows in by_fault.items():
         start, end = rows[0]["t"] + offset, rows[-1]["t"] + offset
         window = [r for r in timeline if start <= r[0] <= end]
-        said = "; ".join(f"{r['t']:.0f} s: {r['event']}" + (
+        said = "; ".join(f"{r['t'] + offset:.0f} s: {r['event']}" + (
             f" ({', '.join(f'{k} {v}' for k, v in r.items() if k not in ('t', 'fault', 'event', 'said'))})"
             if len(r) > 3 else "") for r in rows)
         lines.append(f"| {fault} | {start:.0f} | {end:.0f} | {len(window)} | "
                      f"{sum(1 for r in window if r[2] >= 500)} | {sum(1 for r in window if r[2] == 0)} | "
                      f"{percentile([r[3] for r in window], 95) * 1000:.0f} | {said} |")
     reads = [r for r in timeline if r[1] != "create"]
+    VERDICT["5xx for reads during the faults"] = sum(1 for r in reads if r[2] >= 500)
+    VERDICT["acknowledged writes lost during the faults"] = faulted["lost_writes"]
+    VERDICT["faults that could not be made or did not recover"] = len(faults.get("failed", []))
     lines += ["", f"- **5xx for reads over the whole run: {sum(1 for r in reads if r[2] >= 500)}**; "
               f"5xx for writes: {sum(1 for r in timeline if r[1] == 'create' and r[2] >= 500)}; "
               f"requests without an answer: {sum(1 for r in timeline if r[2] == 0)}",
@@ -112,7 +118,7 @@ def fault_section(faulted: dict | None, faults: dict | None, after: dict | None)
     return lines
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--raw", required=True, help="the run's raw files' common prefix")
     parser.add_argument("--markdown", required=True)
@@ -136,8 +142,12 @@ def main() -> None:
     lines += ["", "## State shared across the processes (bench/cluster_state.py)", "", "```"]
     lines += state.read_text().splitlines() if state.exists() else ["not run"]
     lines += ["```", ""]
+    if failed := [line for line in lines if line.startswith("FAIL")]:
+        VERDICT["failed state checks"] = len(failed)
+    lines += ["## Verdict", ""] + [f"- {what}: **{n}**" for what, n in VERDICT.items()] + [""]
     Path(args.markdown).write_text("\n".join(lines))
+    return 1 if any(VERDICT.values()) else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

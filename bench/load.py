@@ -198,7 +198,7 @@ def verify_saves(base: str, token: str, saved: dict[str, str]) -> dict[str, list
     return {"missing_in_database": wrong_db, "missing_in_index": wrong_index}
 
 
-def count_builds(log: str, since: int, server_pid: int) -> dict[str, dict[str, int]]:
+def count_builds(log: str, since: int, server_pid: int | list[int]) -> dict[str, dict[str, int]]:
     """Builds of the catalog documents recorded in ``builds.log`` after its first ``since`` lines, by
     document and by where they ran: a request (the web server's process id) or the jobs worker (our portal's kept
     catalogs; stock CKAN keeps nothing, so has no such log)."""
@@ -207,10 +207,11 @@ def count_builds(log: str, since: int, server_pid: int) -> dict[str, dict[str, i
     if not log or not os.path.exists(log):
         return {}
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    servers = set(server_pid) if isinstance(server_pid, list) else {server_pid}  # the web processes' ids
     with open(log, encoding="utf-8") as f:
         for line in f.readlines()[since:]:
             build = json.loads(line)
-            counts[build["document"]]["request" if build.get("pid") == server_pid else "jobs worker"] += 1
+            counts[build["document"]]["request" if build.get("pid") in servers else "jobs worker"] += 1
     return {doc: dict(where) for doc, where in counts.items()}
 
 
@@ -441,6 +442,7 @@ def main() -> int:
         clean_up(base, args.token, run.acknowledged)
 
     summary = summarize(run, wall, lost, clients)
+    summary.update(json.loads(args.meta))
     summary["mix"] = [[kind, weight] for kind, weight in MIX if kind not in args.without]
     if args.timeline:
         summary.update(timeline=run.timeline, started_at=run.started_at)

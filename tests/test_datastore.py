@@ -230,6 +230,8 @@ def test_a_second_run_of_a_load_waits_for_the_first(app, api, cli, kalmar_token)
                 loading.load_resource(resource["id"])
         except BaseException as error:  # noqa: BLE001 - reported by the test below
             failures.append(error)
+        finally:
+            model.Session.remove()  # as CKAN's worker does after each job
 
     with locks.one_at_a_time(f"load:{resource['id']}", 10):
         run = threading.Thread(target=second_run)
