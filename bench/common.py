@@ -14,8 +14,11 @@ def ckan_app(config: str = "test.ini", request_context: bool = True):
     """CKAN loaded from ``config`` (relative to the repository), inside a request context unless asked
     not to (a test client's requests must not share one: the logged-in user is kept in it); yields the
     Flask app."""
-    if "ckan_bench" not in os.environ.get("CKAN_SQLALCHEMY_URL", ""):
-        raise SystemExit("run through bench/run-catalog: the benchmark needs its own database and Solr core")
+    database = os.environ.get("CKAN_SQLALCHEMY_URL", "").rsplit("/", 1)[-1]
+    if not (database.startswith("ckan_bench") or database == "ckan_cluster"):
+        raise SystemExit("run through bench/run-catalog (or bench/run-cluster): the benchmark needs its own "
+                         "database and Solr core")
+    config = os.environ.get("BENCH_CKAN_INI", config)  # bench/run-cluster: the cluster's own configuration
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
 

@@ -54,6 +54,9 @@ class Run:
         self.saved: dict[str, str] = {}  # the catalog scenario: dataset name -> the last notes acknowledged
         self.sizes: dict[str, list[int]] = defaultdict(list)  # bytes of each catalog answer, per kind
         self.count = 0
+        self.started, self.started_at = time.monotonic(), time.time()
+        # Every answer as (seconds since the start, kind, status, seconds taken): what a fault did when.
+        self.timeline: list[tuple[float, str, int, float]] = []
 
     def request(self, session: requests.Session, kind: str, rng: random.Random) -> None:
         headers = {}
@@ -107,6 +110,7 @@ class Run:
         elapsed = time.perf_counter() - start
         with self.lock:
             self.samples[kind].append(elapsed)
+            self.timeline.append((round(time.monotonic() - self.started, 3), kind, status, round(elapsed, 4)))
             self.statuses[kind][status] += 1
             self.count += 1
             if status >= 400:
@@ -114,9 +118,9 @@ class Run:
         return response, status, elapsed
 
 
-def client(run: Run, seed: int, deadline: float, max_requests: int) -> None:
+def client(run: Run, seed: int, deadline: float, max_requests: int, mix: list[tuple[str, int]] = MIX) -> None:
     rng = random.Random(seed)
-    kinds, weights = zip(*MIX)
+    kinds, weights = zip(*mix)
     with requests.Session() as session:
         while time.monotonic() < deadline:
             with run.lock:
@@ -194,7 +198,7 @@ def verify_saves(base: str, token: str, saved: dict[str, str]) -> dict[str, list
     return {"missing_in_database": wrong_db, "missing_in_index": wrong_index}
 
 
-def count_builds(log: str, since: int, server_pid: int) -> dict[str, dict[str, int]]:
+def count_builds(log: str, since: int, server_pid: int | list[int]) -> dict[str, dict[str, int]]:
     """Builds of the catalog documents recorded in ``builds.log`` after its first ``since`` lines, by
     document and by where they ran: a request (the web server's process id) or the jobs worker (our portal's kept
     catalogs; stock CKAN keeps nothing, so has no such log)."""
@@ -203,10 +207,11 @@ def count_builds(log: str, since: int, server_pid: int) -> dict[str, dict[str, i
     if not log or not os.path.exists(log):
         return {}
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    servers = set(server_pid) if isinstance(server_pid, list) else {server_pid}  # the web processes' ids
     with open(log, encoding="utf-8") as f:
         for line in f.readlines()[since:]:
             build = json.loads(line)
-            counts[build["document"]]["request" if build.get("pid") == server_pid else "jobs worker"] += 1
+            counts[build["document"]]["request" if build.get("pid") in servers else "jobs worker"] += 1
     return {doc: dict(where) for doc, where in counts.items()}
 
 
@@ -374,6 +379,9 @@ def main() -> int:
     parser.add_argument("--edit-pause", type=float, default=2.0, help="an editor's seconds between saves, at least")
     parser.add_argument("--builds-log", default="", help="the server's builds.log (ours), to count builds")
     parser.add_argument("--meta", default="{}", help="JSON merged into the catalog scenario's raw summary")
+    parser.add_argument("--without", nargs="*", default=[], choices=[kind for kind, _ in MIX],
+                        help="kinds of request left out of the mix (stock CKAN has no goal pages or overview)")
+    parser.add_argument("--timeline", action="store_true", help="every answer's time and status in the summary")
     parser.add_argument("--report-catalog", nargs=2, metavar=("OURS", "STOCK"),
                         help="write the catalog scenario's section from two raw summaries and stop")
     args = parser.parse_args()
@@ -415,7 +423,8 @@ def main() -> int:
                                                           args.edit_pause)) for seed in range(args.editors)]
         clients = args.readers + args.editors
     else:
-        threads = [threading.Thread(target=client, args=(run, seed, deadline, args.max_requests))
+        mix = [(kind, weight) for kind, weight in MIX if kind not in args.without]
+        threads = [threading.Thread(target=client, args=(run, seed, deadline, args.max_requests, mix))
                    for seed in range(args.clients)]
         clients = args.clients
     for t in threads:
@@ -433,6 +442,10 @@ def main() -> int:
         clean_up(base, args.token, run.acknowledged)
 
     summary = summarize(run, wall, lost, clients)
+    summary.update(json.loads(args.meta))
+    summary["mix"] = [[kind, weight] for kind, weight in MIX if kind not in args.without]
+    if args.timeline:
+        summary.update(timeline=run.timeline, started_at=run.started_at)
     if args.scenario == "catalog":
         summary.update(json.loads(args.meta))
         summary.update({

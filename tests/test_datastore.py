@@ -210,6 +210,41 @@ def test_reupload_reloads_the_table(app, api, cli, kalmar_token):
     assert {f["id"] for f in result["fields"]} == {"_id", "kommunkod", "kommun"}
 
 
+def test_a_second_run_of_a_load_waits_for_the_first(app, api, cli, kalmar_token):
+    """With several jobs workers, two runs of one resource's load can meet (its file changed again while it
+    loaded, or a load queued again): the second waits for the first (jobs/locks.py, held here as the first
+    run) instead of replacing the table under it, then loads the file as it is."""
+    import threading
+    import time
+
+    from ckanext.kalmar_oppnadata.files import loading
+    from ckanext.kalmar_oppnadata.jobs import locks
+
+    ds = dataset(api, kalmar_token, "kommuner")
+    resource = upload(app, kalmar_token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
+    failures: list[BaseException] = []
+
+    def second_run():
+        try:
+            with app.flask_app.test_request_context():
+                loading.load_resource(resource["id"])
+        except BaseException as error:  # noqa: BLE001 - reported by the test below
+            failures.append(error)
+        finally:
+            model.Session.remove()  # as CKAN's worker does after each job
+
+    with locks.one_at_a_time(f"load:{resource['id']}", 10):
+        run = threading.Thread(target=second_run)
+        run.start()
+        time.sleep(3)  # a load of this file takes well under a second
+        assert run.is_alive()
+        assert (load_status(api, kalmar_token, resource["id"]) or {}).get("status") != "complete"
+    run.join(60)
+    assert not failures and not run.is_alive()
+    assert load_status(api, kalmar_token, resource["id"])["status"] == "complete"
+    assert search(api, resource_id=resource["id"])["result"]["total"] == 4
+
+
 def test_a_failed_reload_keeps_the_previous_table(app, api, cli, kalmar_token):
     """The new file is loaded beside the table and replaces it only when it loaded (files/staging.py)."""
     ds = dataset(api, kalmar_token, "kommuner")

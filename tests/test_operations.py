@@ -78,6 +78,39 @@ class TestDeployment:
         for path in ("deploy/Dockerfile", "deploy/solr/Dockerfile", "deploy/nginx/default.conf"):
             assert (ROOT / path).is_file(), path
 
+    def test_the_solrcloud_option_is_the_layout_the_local_cluster_runs(self):
+        """deploy/compose.solrcloud.yaml, merged onto compose.yaml as `docker compose -f ... -f ...` does: two
+        Solr nodes of one ZooKeeper, the collection created with a replica on each (as scripts/stack cluster
+        creates it), and every CKAN container reaching Solr through nginx with deploy/nginx/solr.conf, the
+        file the local cluster's nginx runs too."""
+        base = yaml.safe_load((ROOT / "deploy/compose.yaml").read_text())["services"]
+        cloud = yaml.safe_load((ROOT / "deploy/compose.solrcloud.yaml").read_text())["services"]
+        nodes = {name: cloud[name]["environment"] for name in ("solr", "solr2")}
+        assert {env["SOLR_HOST"] for env in nodes.values()} == {"solr", "solr2"}
+        assert {env["ZK_HOST"] for env in nodes.values()} == {"zookeeper:2181"}
+        for name in nodes:
+            assert cloud[name]["build"]["args"]["SCHEMA_OPTIONS"] == "--cloud"
+            assert "solr-precreate" not in " ".join(cloud[name]["command"])
+        create = cloud["solr-collection"]["command"][-1]
+        assert "upconfig -n ckan" in create
+        assert "action=CREATE&name=ckan" in create and "createNodeSet=solr:8983_solr" in create
+        assert "action=ADDREPLICA&collection=ckan&shard=shard1&node=solr2:8983_solr" in create
+        stack = (ROOT / "scripts/stack").read_text()
+        assert "action=CREATE&name=$name&numShards=1&replicationFactor=1" in stack and "ADDREPLICA" in stack
+        balancer = (ROOT / "deploy/nginx/solr.conf").read_text()
+        assert "server solr:8983;" in balancer and "server solr2:8983;" in balancer
+        assert cloud["solr-lb"]["volumes"] == ["./nginx/solr.conf:/etc/nginx/conf.d/default.conf:ro"]
+        assert "deploy/nginx/solr.conf" in stack and "deploy/nginx/default.conf" in stack
+        ckan_services = [name for name, service in base.items() if service.get("image") == base["ckan"]["image"]]
+        assert len(ckan_services) == 6
+        for name in ckan_services:
+            merged_env = {**base[name]["environment"], **cloud[name]["environment"]}
+            assert merged_env["CKAN_SOLR_URL"] == "http://solr-lb:8983/solr/ckan", name
+            depends = {**base[name]["depends_on"], **cloud[name]["depends_on"]}
+            assert depends["solr-collection"] == {"condition": "service_completed_successfully"}, name
+        assert "--cloud" in (ROOT / "stack/solr/build_schema.py").read_text()
+        assert "ARG SCHEMA_OPTIONS" in (ROOT / "deploy/solr/Dockerfile").read_text()
+
     def test_image_and_local_stack_install_with_the_same_script(self):
         dockerfile = (ROOT / "deploy/Dockerfile").read_text()
         assert "FROM ckan/ckan-base:2.12" in dockerfile

@@ -41,7 +41,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator, NamedTuple
+from typing import IO, Any, Callable, NamedTuple
 
 import sqlalchemy as sa
 
@@ -50,6 +50,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchError, SolrConnectionError
 
 from ckanext.kalmar_oppnadata.common import PACKAGE_DIR
+from ckanext.kalmar_oppnadata.jobs import locks
 
 log = logging.getLogger(__name__)
 
@@ -172,37 +173,13 @@ def _last_kept(directory: Path, name: str) -> Path | None:
     return newest if newest.stat().st_mtime >= _last_change() else None
 
 
-# At most one build of a document at a time, across every process sharing the database: a PostgreSQL
-# advisory lock per document, held on a connection of its own (released if the process dies).
-_LOCK_CLASS = 0x4B41  # "KA"
+# At most one build of a document at a time, across every process sharing the database (jobs/locks.py).
 LOCK_WAIT = 900.0  # seconds a request waits for another's build before it gives up with an error
 
 
-def _lock_id(name: str) -> int:
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big", signed=True)
-
-
-@contextlib.contextmanager
-def build_lock(name: str) -> Iterator[bool]:
+def build_lock(name: str) -> contextlib.AbstractContextManager[bool]:
     """Hold the build lock of document ``name``; yields whether another build was waited for."""
-    connection = model.meta.engine.connect()
-    waited = False
-    try:
-        deadline = time.monotonic() + LOCK_WAIT
-        while not connection.execute(sa.text("SELECT pg_try_advisory_lock(:c, :o)"),
-                                     {"c": _LOCK_CLASS, "o": _lock_id(name)}).scalar():
-            waited = True
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the build of {name} did not end within {LOCK_WAIT:.0f} s")
-            time.sleep(0.1)
-        connection.commit()
-        try:
-            yield waited
-        finally:
-            connection.execute(sa.text("SELECT pg_advisory_unlock(:c, :o)"), {"c": _LOCK_CLASS, "o": _lock_id(name)})
-            connection.commit()
-    finally:
-        connection.close()
+    return locks.one_at_a_time(name, LOCK_WAIT)
 
 
 class Built(NamedTuple):

@@ -22,7 +22,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.common import portal_gettext
 from ckanext.kalmar_oppnadata.files import formats, limits, reading, records, staging, types
-from ckanext.kalmar_oppnadata.jobs import heartbeat, queue
+from ckanext.kalmar_oppnadata.jobs import heartbeat, locks, queue
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +77,9 @@ def state(resource: dict[str, Any]) -> dict[str, Any] | None:
 
 def queue_loads(dataset: dict[str, Any]) -> int:
     """Queue the loads of the dataset's table files that changed; how many were queued."""
+    # Twice the load's own limit: a run may first wait for another run of the same load (load_resource).
     return sum(queue.enqueue_once(load_resource, "load", r["id"], f"Load {r['id']} into the DataStore",
-                                 timeout=TIMEOUT)
+                                 timeout=2 * TIMEOUT)
                for r in dataset.get("resources", []) if needs_load(r))
 
 
@@ -119,8 +120,19 @@ def load_resource(resource_id: str) -> None:
     file_type = file_format(resource)
     if file_type is None:
         return
-    with heartbeat.running(f"load:{resource_id}:{uuid.uuid4().hex[:12]}") as beat:  # one per run
-        status = _load(context, resource, file_type, beat)
+    # One load of a resource at a time, whichever worker runs it: a second run (the file changed again
+    # while the first ran) waits, then loads the file as it is then, if the first did not already.
+    with locks.one_at_a_time(f"load:{resource_id}", TIMEOUT) as waited:
+        if waited:
+            try:
+                resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
+            except tk.ObjectNotFound:
+                return
+            file_type = file_format(resource)
+            if file_type is None or not needs_load(resource):
+                return
+        with heartbeat.running(f"load:{resource_id}:{uuid.uuid4().hex[:12]}") as beat:  # one per run
+            status = _load(context, resource, file_type, beat)
     if status["status"] == "complete":
         _add_table_preview(context, resource_id)
     log.info("loaded resource %s into the DataStore: %s", resource_id, status["status"])
