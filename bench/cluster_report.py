@@ -17,7 +17,8 @@ SERVED = {
     "cluster": "our portal on the cluster: nginx (`deploy/nginx/default.conf`) in front of 3 CKAN web processes "
                "(uWSGI, 1 worker with 4 threads each), 2 jobs workers, SolrCloud of 2 nodes",
     "stock": "stock CKAN on the same topology (nginx, 3 uWSGI web processes, bench/stock-catalog.ini), the same "
-             "database, its own collection; no goal pages or overview in its mix (stock has neither)",
+             "database, its own collection; its mix has no goal pages or overview (stock has neither) and no catalog "
+             "(its endpoint builds the whole catalog in each request, minutes here; compared in the catalog scenario)",
 }
 
 
