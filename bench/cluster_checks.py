@@ -20,7 +20,9 @@ from rq.registry import StartedJobRegistry
 
 def waiting(redis: Redis) -> dict[str, int]:
     """Jobs queued or running, per queue."""
-    names = [key.decode()[len("rq:queue:"):] for key in redis.keys("rq:queue:*")]
+    # (not RQ's own ":intermediate" lists: a job a killed worker had just taken stays there until RQ cleans it)
+    names = [key.decode()[len("rq:queue:"):] for key in redis.keys("rq:queue:*")
+             if not key.decode().endswith(":intermediate")]
     return {name: len(Queue(name, connection=redis)) + len(StartedJobRegistry(name, connection=redis))
             for name in names}
 

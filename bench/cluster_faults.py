@@ -142,7 +142,8 @@ class Faults:
         dataset = requests.post(f"{api}/package_create", headers=headers, timeout=120, json={
             "name": name, "title": f"Feltest {name}", "notes": "Skapad av bench/cluster_faults.py.",
             "owner_org": organization, "classification_confirmed": True, "contact_email": "feltest@example.org",
-            "sdg": ["11"], "tags": [{"name": "feltest"}], "private": False}).json()["result"]
+            "sdg": ["11"], "tags": [{"name": "feltest"}],
+            "private": True}).json()["result"]  # private: a public dataset needs its data at creation
         rows = self.args.rows
         body = io.BytesIO(("namn;antal;kommentar\n" + "".join(
             f"Plats {n};{n};Rad {n} av feltestet\n" for n in range(rows))).encode())
@@ -222,10 +223,15 @@ def main() -> int:
     parser.add_argument("--worker-at", type=float, default=110)
     parser.add_argument("--down-for", type=float, default=25, help="seconds a process stays down")
     parser.add_argument("--rows", type=int, default=400_000, help="rows of the CSV loaded during the worker fault")
+    parser.add_argument("--only", choices=["web_process", "solr_node", "worker_during_load"],
+                        help="one fault, at once (its time set to 0)")
     parser.add_argument("--json", required=True)
     args = parser.parse_args()
+    if args.only:
+        args.web_at = args.solr_at = args.worker_at = 0
     faults = Faults(args)
-    for step in (faults.web_process, faults.solr_node, faults.worker_during_load):
+    steps = (faults.web_process, faults.solr_node, faults.worker_during_load)
+    for step in [s for s in steps if not args.only or s.__name__ == args.only]:
         try:
             step()
         except Exception as error:  # a fault that could not be made is reported, not hidden

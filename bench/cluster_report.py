@@ -45,6 +45,8 @@ def mix_section(runs: dict[str, dict]) -> list[str]:
         VERDICT["5xx or lost writes in the measured runs"] = sum(r["server_errors"] + r["lost_writes"]
                                                                  for r in runs.values())
         lines += ["", f"**The cluster serves {times} × the development server's requests/s** (target ≥ 1.8)."]
+        VERDICT["the cluster below 1.8 × the development server's requests/s"] = int(
+            cluster["requests_per_s"] < 1.8 * dev["requests_per_s"])
     lines += ["", "Per kind of request (p50 / p95 / p99 ms; the last column: the cluster's p50 over stock's, "
               "target ≤ 1.2 except the catalog):", "",
               "| request | dev | cluster | stock | cluster / stock p50 |", "|---|---|---|---|---|"]
@@ -57,6 +59,9 @@ def mix_section(runs: dict[str, dict]) -> list[str]:
         a = (cluster or {}).get("by_kind", {}).get(kind, {}).get("p50_ms")
         b = (stock or {}).get("by_kind", {}).get(kind, {}).get("p50_ms")
         lines.append(f"| {kind} | {' | '.join(cells)} | {ratio(a, b)} |")
+        if a and b and kind != "catalog" and a > 1.2 * b:
+            above = "kinds of request above 1.2 × stock's p50"
+            VERDICT[above] = VERDICT.get(above, 0) + 1
     return lines
 
 
@@ -113,6 +118,8 @@ def fault_section(faulted: dict | None, faults: dict | None, after: dict | None)
         lines.append(f"- the interrupted DataStore load: {load_found['rows_uploaded']} rows uploaded, status "
                      f"`{load_found['status']}`, {load_found['datastore_rows']} rows in the DataStore afterwards")
     if after:
+        VERDICT["public datasets the index and the database disagree on"] = abs(
+            after["public_datasets_index"] - after["public_datasets_database"])
         lines.append(f"- afterwards: jobs waiting or running {after['jobs_waiting_or_running']}; public datasets "
                      f"in the database {after['public_datasets_database']}, in the index "
                      f"{after['public_datasets_index']}")

@@ -79,7 +79,8 @@ def main() -> int:
     created = requests.post(f"{web1}/api/3/action/package_create", headers=headers, timeout=120, json={
         "name": name, "title": f"Delat tillstånd {stamp}", "notes": "Skapad av bench/cluster_state.py.",
         "owner_org": organization, "classification_confirmed": True, "contact_email": "tillstand@example.org",
-        "sdg": ["11"], "tags": [{"name": "tillstand"}], "private": False}).json()
+        "sdg": ["11"], "tags": [{"name": "tillstand"}], "private": False,
+        "resources": [{"url": "https://example.se/tillstand.csv", "format": "CSV"}]}).json()
     dataset = created["result"]
     for label, base in (("process 2", web2), ("process 3", web3)):
         catalog = requests.get(f"{base}/catalog.ttl", timeout=600).text
