@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 import requests
+from load import new_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTED = time.monotonic()
@@ -139,11 +140,10 @@ class Faults:
         headers = {"Authorization": self.args.token}
         name = f"bench-fault-{int(time.time())}"
         organization = requests.get(f"{api}/organization_list", timeout=60).json()["result"][0]
-        dataset = requests.post(f"{api}/package_create", headers=headers, timeout=120, json={
-            "name": name, "title": f"Feltest {name}", "notes": "Skapad av bench/cluster_faults.py.",
-            "owner_org": organization, "classification_confirmed": True, "contact_email": "feltest@example.org",
-            "sdg": ["11"], "tags": [{"name": "feltest"}],
-            "private": True}).json()["result"]  # private: a public dataset needs its data at creation
+        # private: a public dataset needs its data at creation, and its file comes next
+        dataset = requests.post(f"{api}/package_create", headers=headers, timeout=120, json=new_dataset(
+            name, f"Feltest {name}", "Skapad av bench/cluster_faults.py.", organization, "11", "feltest",
+            private=True, linked_csv=False)).json()["result"]
         rows = self.args.rows
         body = io.BytesIO(("namn;antal;kommentar\n" + "".join(
             f"Plats {n};{n};Rad {n} av feltestet\n" for n in range(rows))).encode())

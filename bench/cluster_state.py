@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import requests
+from load import new_dataset
 
 FAILED: list[str] = []
 
@@ -76,11 +77,8 @@ def main() -> int:
 
     # 1. created through process 1, seen by 2 and 3 on their next request
     name = f"bench-state-{stamp}"
-    created = requests.post(f"{web1}/api/3/action/package_create", headers=headers, timeout=120, json={
-        "name": name, "title": f"Delat tillstånd {stamp}", "notes": "Skapad av bench/cluster_state.py.",
-        "owner_org": organization, "classification_confirmed": True, "contact_email": "tillstand@example.org",
-        "sdg": ["11"], "tags": [{"name": "tillstand"}], "private": False,
-        "resources": [{"url": "https://example.se/tillstand.csv", "format": "CSV"}]}).json()
+    created = requests.post(f"{web1}/api/3/action/package_create", headers=headers, timeout=120, json=new_dataset(
+        name, f"Delat tillstånd {stamp}", "Skapad av bench/cluster_state.py.", organization, "11", "tillstand")).json()
     dataset = created["result"]
     for label, base in (("process 2", web2), ("process 3", web3)):
         catalog = requests.get(f"{base}/catalog.ttl", timeout=600).text

@@ -34,6 +34,18 @@ CATALOG_FORMATS = ["rdf", "ttl"]
 ORGANIZATIONS = ["kalmar-kommun", "nybro-kommun", "vastervik-kommun", "region-kalmar-lan"]
 
 
+def new_dataset(name: str, title: str, notes: str, owner_org: str, goal: str, tag: str, private: bool = False,
+                linked_csv: bool = True) -> dict:
+    """A dataset as the benchmark's clients create it (bench/cluster_*.py too): what the Swedish schema asks
+    for at creation, and a linked CSV unless told not to (a public dataset needs its data)."""
+    body = {"name": name, "title": title, "notes": notes, "owner_org": owner_org, "private": private,
+            "classification_confirmed": True, "sdg": [goal], "tags": [{"name": tag}],
+            "contact_email": f"{tag}@example.org"}  # not every organization has a default contact yet
+    if linked_csv:
+        body["resources"] = [{"url": f"https://example.se/{name}.csv", "format": "CSV"}]
+    return body
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -82,11 +94,8 @@ class Run:
         else:
             name = f"bench-load-{self.run_id}-{uuid.uuid4().hex[:12]}"
             headers = {"Authorization": self.token}
-            body = {"name": name, "title": f"Lasttest {name}", "notes": "Skapad av bench/load.py.",
-                    "owner_org": rng.choice(self.organizations), "private": False,
-                    "classification_confirmed": True, "sdg": [rng.choice(GOALS)], "tags": [{"name": "lasttest"}],
-                    "contact_email": "lasttest@example.org",  # not every organization has a default yet
-                    "resources": [{"url": f"https://example.se/{name}.csv", "format": "CSV"}]}
+            body = new_dataset(name, f"Lasttest {name}", "Skapad av bench/load.py.", rng.choice(self.organizations),
+                               rng.choice(GOALS), "lasttest")
             call = lambda: session.post(f"{self.base}/api/3/action/package_create", json=body, headers=headers,
                                         timeout=120)
         response, status, _ = self.timed(kind, call)
@@ -159,11 +168,8 @@ def editor(run: Run, seed: int, deadline: float, max_requests: int, pause: float
                 kind = "save (create)"
                 name = f"bench-load-{run.run_id}-{seed}-{n}"
                 notes = f"Lasttest {run.run_id}: skapad av redaktör {seed}, sparning {n}."
-                body = {"name": name, "title": f"Lasttest {name}", "notes": notes,
-                        "owner_org": rng.choice(run.organizations), "private": False,
-                        "classification_confirmed": True, "sdg": [rng.choice(GOALS)],
-                        "tags": [{"name": "lasttest"}], "contact_email": "lasttest@example.org",
-                        "resources": [{"url": f"https://example.se/{name}.csv", "format": "CSV"}]}
+                body = new_dataset(name, f"Lasttest {name}", notes, rng.choice(run.organizations),
+                                   rng.choice(GOALS), "lasttest")
                 action = "package_create"
             else:
                 kind = "save (update)"
