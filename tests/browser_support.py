@@ -85,6 +85,18 @@ def portal() -> Iterator[dict[str, str]]:
         log.close()
 
 
+def failed_requests(page, failed: list[str] | None = None) -> list[str]:
+    """Every request of the page that failed or was answered with an error (filled in as the page loads).
+    A request the browser itself abandoned because the page went on (ERR_ABORTED, e.g. the favicon of the
+    page before) is not a failure."""
+    failed = [] if failed is None else failed
+    page.on("requestfailed", lambda request: failed.append(f"failed {request.url} ({request.failure})")
+            if request.failure != "net::ERR_ABORTED" else None)
+    page.on("response", lambda response: failed.append(f"{response.status} {response.url}")
+            if response.status >= 400 else None)
+    return failed
+
+
 def log_in(page, portal, user, password):
     page.goto(f"{portal['url']}/user/login")
     page.fill("#field-login", user)

@@ -20,7 +20,7 @@ import requests
 # Plain imports: a missing browser toolkit is an error of the set-up, never a quiet skip.
 from axe_playwright_python import sync_playwright as axe_module
 
-from .browser_support import EDITOR, REPORTS, SCREENSHOTS, ckan, log_in
+from .browser_support import EDITOR, REPORTS, SCREENSHOTS, ckan, failed_requests, log_in
 
 AXE_PAGES = {"start": "/", "search": "/dataset/", "dataset": "/dataset/demo-badplatser-kalmar",
              "organization": "/organization/kalmar-kommun", "overview": "/oversikt",
@@ -140,17 +140,6 @@ def test_keyboard_reaches_every_form_field(page, browser_portal):
     assert not missing, f"not reachable with Tab: {missing}"
 
 
-def _failed_requests(page) -> list[str]:
-    """Every request of the page that failed or was answered with an error (filled in as the page loads).
-    A request the browser itself abandoned because the page went on (ERR_ABORTED) is not a failure."""
-    failed: list[str] = []
-    page.on("requestfailed", lambda request: failed.append(f"{request.failure} {request.url}")
-            if request.failure != "net::ERR_ABORTED" else None)
-    page.on("response", lambda response: failed.append(f"{response.status} {response.url}")
-            if response.status >= 400 else None)
-    return failed
-
-
 def _serious(page) -> list[tuple[str, list]]:
     violations = axe_module.Axe().run(page).response["violations"]
     return [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations
@@ -160,7 +149,7 @@ def _serious(page) -> list[tuple[str, list]]:
 def test_dataset_form_controls_are_visible_and_operable(page, browser_portal):
     """Checkboxes with a box, a checked state and a focus ring; labels without a stray colon; a typed keyword
     kept when the field is left; the extent drawn on the map, its text behind "Avancerat"; no failed request."""
-    failed = _failed_requests(page)
+    failed = failed_requests(page)
     log_in(page, browser_portal, *EDITOR)
     page.goto(f"{browser_portal['url']}/dataset/new")
     page.wait_for_selector(".kalmar-extent-map .leaflet-draw-draw-rectangle")
@@ -220,7 +209,7 @@ def test_dataset_form_controls_are_visible_and_operable(page, browser_portal):
 def test_a_dataset_is_not_published_without_data(page, browser_portal):
     """On the form's data step, "Publish" without a file or link is refused in Swedish; the dataset stays a
     draft; with a link it is published. Both error states of the form pass axe."""
-    failed = _failed_requests(page)
+    failed = failed_requests(page)
     log_in(page, browser_portal, *EDITOR)
     page.goto(f"{browser_portal['url']}/dataset/new")
     page.fill("#field-title", "Webbtest: utan data")

@@ -27,7 +27,7 @@ from axe_playwright_python import sync_playwright as axe_module
 import ckan
 import ckanext.harvest
 
-from .browser_support import EDITOR, REPORTS, ROOT, SCREENSHOTS, SYSADMIN, log_in
+from .browser_support import EDITOR, REPORTS, ROOT, SCREENSHOTS, SYSADMIN, failed_requests, log_in
 from .examples import ALLOWED_HOST
 
 CRAWL_SHOTS = SCREENSHOTS / "crawl"
@@ -141,9 +141,7 @@ class Crawl:
         page = context.new_page()
         if credentials:
             log_in(page, {"url": self.base}, *credentials)
-        failed: list[str] = []
-        page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        page.on("requestfailed", lambda r: failed.append(f"failed {r.url} ({r.failure})"))
+        failed = failed_requests(page)
         page.on("pageerror", lambda e: failed.append(f"JavaScript error: {e}"))
         return context, page, failed
 
