@@ -114,6 +114,60 @@ class TestSolrUnreachable:
         assert api("package_search", q="*:*")["result"]["count"] == 3  # visitors: the public ones
 
 
+class TestPurgeWhileIndexing:
+    def test_a_dataset_indexed_again_during_its_purge_is_not_left_in_search(self, app, api, org):
+        """A purge removes the dataset from the index before it deletes the rows. A job or a save that indexed
+        the dataset in between (here: a job's lock on the row holds the purge at that point, and CKAN's own
+        indexing runs meanwhile) must not leave a search hit for a dataset that is gone."""
+        import threading
+        import time
+
+        created = api("package_create", token=org, **dataset("rensas"))["result"]
+        done: list[object] = []
+
+        def purge():
+            try:
+                with app.flask_app.test_request_context():
+                    tk.get_action("dataset_purge")({"ignore_auth": True}, {"id": created["id"]})
+                done.append("purged")
+            except BaseException as error:  # noqa: BLE001 - reported by the test below
+                done.append(error)
+            finally:
+                model.Session.remove()
+
+        with model.meta.engine.connect() as job:  # a job holding the dataset's row, as reindexing.reindex does
+            transaction = job.begin()
+            job.execute(sa.text("SELECT id FROM package WHERE id = :id FOR KEY SHARE"), {"id": created["id"]})
+            run = threading.Thread(target=purge)
+            run.start()
+            for _ in range(100):  # the purge has taken the dataset out of the index and waits for the row
+                if created["id"] not in indexed_ids(api, org):
+                    break
+                time.sleep(0.1)
+            assert created["id"] not in indexed_ids(api, org) and run.is_alive()
+            with app.flask_app.test_request_context():
+                search.rebuild(created["id"])  # indexed meanwhile, as a save or an unlocked job would
+            model.Session.remove()
+            assert created["id"] in indexed_ids(api, org)
+            transaction.commit()
+        run.join(60)
+        assert done == ["purged"]
+        assert created["id"] not in indexed_ids(api, org)
+        assert api("package_search", q="name:rensas")["result"]["count"] == 0
+        assert app.post("/api/3/action/package_show", json={"id": created["id"]},
+                        headers={"Authorization": org}).status_code == 404
+
+    def test_a_job_finishing_after_the_purge_indexes_nothing(self, app, api, org):
+        from ckanext.kalmar_oppnadata.search import reindexing
+
+        created = api("package_create", token=org, **dataset("rensad"))["result"]
+        api("dataset_purge", token=org, id=created["id"])
+        with app.flask_app.test_request_context():
+            assert reindexing.reindex(created["id"]) is False
+        model.Session.remove()
+        assert created["id"] not in indexed_ids(api, org)
+
+
 @pytest.mark.usefixtures("clean_queues", "with_test_worker")
 class TestRedisUnreachable:
     def test_pages_serve_saves_work_and_file_checks_resume_later(self, app, api, cli, org, monkeypatch):

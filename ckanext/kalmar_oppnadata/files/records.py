@@ -16,9 +16,9 @@ import json
 from typing import Any
 
 import ckan.model as model
-from ckan.lib import search
 
 from ckanext.kalmar_oppnadata.common import recorded
+from ckanext.kalmar_oppnadata.search import reindexing
 
 REPORT = "validation_report"
 LOAD = "datastore_load"
@@ -54,4 +54,4 @@ def write(resource_id: str, field: str, record: dict[str, Any]) -> None:
     resource.extras = {**(resource.extras or {}), field: json.dumps(record)}
     package_id = resource.package_id
     model.Session.commit()
-    search.rebuild(package_id)
+    reindexing.reindex(package_id)

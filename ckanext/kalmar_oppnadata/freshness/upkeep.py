@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 
 import ckan.plugins.toolkit as tk
-from ckan.lib import search
 
 from ckanext.kalmar_oppnadata.common import site_context
+from ckanext.kalmar_oppnadata.search import reindexing
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def due_for_reindex() -> list[str]:
 def refresh() -> int:
     ids = due_for_reindex()
     for package_id in ids:
-        search.rebuild(package_id)
+        reindexing.reindex(package_id)
     if ids:
         log.info("freshness: %d dataset(s) re-indexed", len(ids))
     return len(ids)

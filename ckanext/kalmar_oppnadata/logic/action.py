@@ -31,7 +31,7 @@ from ckanext.kalmar_oppnadata.reuse.actions import (
     reuse_show,
     reuse_update,
 )
-from ckanext.kalmar_oppnadata.search import agenda2030
+from ckanext.kalmar_oppnadata.search import agenda2030, reindexing
 from ckanext.kalmar_oppnadata.web import outages
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "package_create",
     "package_update",
     "package_search",
+    "dataset_purge",
     "question_create",
     "question_list",
     "question_answer",
@@ -231,3 +232,15 @@ def package_search(up_func, context, data_dict):
     except (SearchError, SolrConnectionError) as error:
         outages.note_search_failure(error)
         raise
+
+
+# A purge removes the dataset from the index before it deletes the rows; whatever indexed it in between is
+# removed here once the purge has committed (search/reindexing.py).
+@tk.chained_action
+def dataset_purge(up_func, context, data_dict):
+    package = ckan_model.Package.get(data_dict.get("id") or "")
+    package_id = package.id if package is not None else None
+    result = up_func(context, data_dict)
+    if package_id:
+        reindexing.forget_purged(package_id)
+    return result
