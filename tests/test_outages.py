@@ -17,6 +17,7 @@ import threading
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 import requests
 
@@ -235,29 +236,17 @@ def slow_server():
     server.shutdown()
 
 
-def _descendants(pid: int) -> list[int]:
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    found, todo = [], [pid]
-    while todo:
-        parent = todo.pop()
-        children = [child for child, ppid in parents.items() if ppid == parent]
-        found += children
-        todo += children
-    return found
-
-
 def _kill_tree(pid: int) -> None:
     """SIGKILL to a process and everything it started: a machine or container dying, no goodbye."""
-    for victim in [pid, *_descendants(pid)]:
+    try:
+        process = psutil.Process(pid)
+        victims = [process, *process.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return
+    for victim in victims:
         try:
-            os.kill(victim, signal.SIGKILL)
-        except ProcessLookupError:
+            victim.kill()
+        except psutil.NoSuchProcess:
             pass
 
 

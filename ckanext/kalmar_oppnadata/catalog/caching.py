@@ -65,12 +65,17 @@ _memory: dict[str, tuple[str, Any, float]] = {}  # name → (fingerprint, value,
 _memory_lock = threading.Lock()
 
 
-def _public_state(fq: str, newest_field: str) -> tuple[int, str]:
-    result = tk.get_action("package_search")(
-        {"user": "", "ignore_auth": True},
-        {"q": "*:*", "fq": fq, "fq_list": ["-dataset_type:harvest"], "rows": 1, "sort": f"{newest_field} desc",
-         "fl": [newest_field], "include_private": False})
-    newest = str(result["results"][0].get(newest_field, "")) if result["results"] else ""
+def anonymous_query(fq: str) -> dict[str, Any]:
+    """The search an anonymous visitor makes: public, active datasets matching ``fq``, no harvest sources."""
+    return {"q": "*:*", "fq": fq, "fq_list": ["-dataset_type:harvest"], "include_private": False,
+            "include_drafts": False, "include_deleted": False}
+
+
+def public_state(fq: str, newest_field: str) -> tuple[int, str]:
+    """How many public datasets match ``fq``, and the newest value of ``newest_field`` among them."""
+    result = tk.get_action("package_search")({"user": "", "ignore_auth": True}, {
+        **anonymous_query(fq), "rows": 1, "sort": f"{newest_field} desc", "fl": [newest_field]})
+    newest = str(result["results"][0].get(newest_field) or "") if result["results"] else ""
     return result["count"], newest
 
 
@@ -117,7 +122,7 @@ def code_state() -> str:
 def fingerprint(fq: str = "", newest_field: str = "indexed_ts") -> str:
     """What a public document over the datasets matching ``fq`` is made from, as a short hash: how many
     there are and the newest ``newest_field`` (the catalogs watch more, ``documents._fingerprint``)."""
-    count, newest = _public_state(fq, newest_field)
+    count, newest = public_state(fq, newest_field)
     return fingerprint_of(fq, str(count), newest)
 
 

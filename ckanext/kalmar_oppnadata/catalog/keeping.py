@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.kalmar_oppnadata.catalog import parts
+from ckanext.kalmar_oppnadata.catalog import caching, parts
 
 if TYPE_CHECKING:
     from ckanext.kalmar_oppnadata.catalog.listing import Entry
@@ -95,17 +95,12 @@ def index_digest(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     return pkg_dict
 
 
-def anonymous_query(fq: str) -> dict[str, Any]:
-    return {"q": "*:*", "fq": fq, "fq_list": ["-dataset_type:harvest"], "include_private": False,
-            "include_drafts": False, "include_deleted": False}
-
-
 def _datasets(ids: list[str]) -> Iterator[dict[str, Any]]:
     """The datasets ``ids`` that are still public, as the whole catalog reads them (from the index)."""
     for at in range(0, len(ids), FETCH):
         chunk = ids[at:at + FETCH]
         result = tk.get_action("package_search")({"user": "", "ignore_auth": True}, {
-            **anonymous_query("id:(" + " OR ".join(f'"{i}"' for i in chunk) + ")"), "rows": len(chunk)})
+            **caching.anonymous_query("id:(" + " OR ".join(f'"{i}"' for i in chunk) + ")"), "rows": len(chunk)})
         yield from result["results"]
 
 
@@ -124,8 +119,6 @@ def directory() -> Path:
 
 @functools.lru_cache(maxsize=4)
 def _root(storage_path: str) -> str:
-    from ckanext.kalmar_oppnadata.catalog import caching
-
     return str(caching.directory() / "parts")
 
 

@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.kalmar_oppnadata.catalog import caching, keeping
+from ckanext.kalmar_oppnadata.catalog import caching
 from ckanext.kalmar_oppnadata.catalog.keeping import CHANGED_FIELD, DIGEST_FIELD, OWNER_FIELD
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class Entry(NamedTuple):
 
 
 def _search(fq: str, *more: str, rows: int, sort: str = "id asc", fl: list[str] | None = None) -> dict[str, Any]:
-    query = keeping.anonymous_query(fq)
+    query = caching.anonymous_query(fq)
     return tk.get_action("package_search")({"user": "", "ignore_auth": True}, {
         **query, "fq_list": [*query["fq_list"], *more], "rows": rows, "sort": sort, "fl": fl or _FIELDS})
 
@@ -88,9 +88,7 @@ class State(NamedTuple):
 
 
 def state(fq: str = "") -> State:
-    result = _search(fq, rows=1, sort=f"{CHANGED_FIELD} desc", fl=[CHANGED_FIELD])
-    newest = str(result["results"][0].get(CHANGED_FIELD) or "") if result["results"] else ""
-    return State(result["count"], newest)
+    return State(*caching.public_state(fq, CHANGED_FIELD))
 
 
 def recent(fq: str, newest: str) -> str:
