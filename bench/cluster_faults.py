@@ -1,14 +1,15 @@
 """The faults of issue 27, item 3, made on the running cluster while bench/load.py loads it (bench/run-cluster).
 
-In turn, each at a set time after the start:
+Each at its own time after the start, side by side (a thread each):
 
-1. a CKAN web process (web2) killed with SIGKILL, its whole process group, and brought back after a while
-   (`scripts/stack cluster start` starts what is missing);
-2. SolrCloud node 2 stopped (SIGTERM: it leaves the cluster at once) and started again, until its replica is
-   active again;
-3. a jobs worker killed with SIGKILL (with the work horse it forked) while it loads a CSV into the DataStore;
-   then it is started again, `ckan kalmar queue-pending` queues the interrupted load once its heartbeat has
-   expired, and the load must end complete with every row.
+1. a jobs worker killed with SIGKILL (with the work horse it forked) while it loads a CSV into the DataStore
+   (first, while the queue is still short); then it is started again, `ckan kalmar queue-pending` queues the
+   interrupted load once its heartbeat has expired, and the load must end complete with every row;
+2. a CKAN web process (web2) killed with SIGKILL, its whole process tree, and brought back after a while;
+3. SolrCloud node 2 stopped (SIGTERM: it leaves the cluster at once) and started again, until its replica is
+   active again.
+
+Each is brought back by `scripts/stack cluster restore`, which starts only what is not running.
 
 Prints one JSON object: each fault's events with their times (seconds since this script started, the same
 clock as load.py's timeline when both start together) and what was found afterwards.
@@ -23,9 +24,11 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+import psutil
 import requests
 from load import new_dataset
 
@@ -48,40 +51,23 @@ def until(check, timeout: float, step: float = 0.5):
     return None
 
 
-def descendants(pid: int) -> list[int]:
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    found, todo = [], [pid]
-    while todo:
-        parent = todo.pop()
-        children = [child for child, ppid in parents.items() if ppid == parent]
-        found += children
-        todo += children
-    return found
-
-
-def kill_tree(pid: int) -> list[int]:
-    """SIGKILL to a process and everything it started (a machine or container dying, no goodbye)."""
-    victims = [pid, *descendants(pid)]
+def kill_tree(pid: int) -> int:
+    """SIGKILL to a process and everything it started (a machine or container dying, no goodbye); how many."""
+    process = psutil.Process(pid)
+    victims = [process, *process.children(recursive=True)]
     for victim in victims:
         try:
-            os.kill(victim, signal.SIGKILL)
-        except ProcessLookupError:
+            victim.kill()
+        except psutil.NoSuchProcess:
             pass
-    return victims
+    return len(victims)
 
 
 def alive(pid: int) -> bool:
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
-    return state != "Z"
 
 
 class Faults:
@@ -91,6 +77,7 @@ class Faults:
         self.events: list[dict] = []
         self.found: dict = {}
         self.failed: list[str] = []
+        self.restoring = threading.Lock()  # one `cluster restore` at a time (the faults run side by side)
 
     def event(self, fault: str, what: str, **extra) -> None:
         row = {"t": now(), "fault": fault, "event": what, **extra}
@@ -104,20 +91,21 @@ class Faults:
         time.sleep(max(0.0, t - (time.monotonic() - STARTED)))
 
     def restore(self, fault: str) -> None:
-        """`scripts/stack cluster start`: starts what is not running, waits until it answers."""
-        started = time.monotonic()
-        done = subprocess.run([str(ROOT / "scripts" / "stack"), "cluster", "start"], capture_output=True, text=True)
-        # (what it printed is not kept: it ends with the sysadmin's password)
-        self.event(fault, "scripts/stack cluster start returned", exit_status=done.returncode,
+        """`scripts/stack cluster restore`: starts what of the cluster is not running, waits until it answers."""
+        with self.restoring:
+            started = time.monotonic()
+            done = subprocess.run([str(ROOT / "scripts" / "stack"), "cluster", "restore"], capture_output=True,
+                                  text=True)
+        self.event(fault, "scripts/stack cluster restore returned", exit_status=done.returncode,
                    seconds=round(time.monotonic() - started, 1))
         if done.returncode:
-            self.failed.append(f"{fault}: scripts/stack cluster start failed")
+            self.failed.append(f"{fault}: scripts/stack cluster restore failed: {done.stderr[-500:]}")
 
     def web_process(self) -> None:
         fault = "web process killed"
         self.sleep_until(self.args.web_at)
         victims = kill_tree(self.pid("web2"))
-        self.event(fault, "web2 (uWSGI master and worker) killed with SIGKILL", processes=len(victims))
+        self.event(fault, "web2 (uWSGI master and worker) killed with SIGKILL", processes=victims)
         self.sleep_until(self.args.web_at + self.args.down_for)
         self.restore(fault)
 
@@ -166,7 +154,7 @@ class Faults:
             return
         daemon, pid = worker
         victims = kill_tree(pid)
-        self.event(fault, f"{daemon} killed with SIGKILL while loading", processes=len(victims), status=status())
+        self.event(fault, f"{daemon} killed with SIGKILL while loading", processes=victims, status=status())
         self.restore(fault)
         # queue-pending re-queues a load whose heartbeat has expired (the cluster's lifetime: 30 s).
         requeued = until(lambda: self.queue_pending(fault), 180, 5)
@@ -218,9 +206,9 @@ def main() -> int:
     parser.add_argument("--stack", default=str(ROOT / ".stack"))
     parser.add_argument("--redis", required=True, help="the cluster's Redis database (RQ)")
     parser.add_argument("--solr", default="http://127.0.0.1:8993/solr")
-    parser.add_argument("--web-at", type=float, default=15)
-    parser.add_argument("--solr-at", type=float, default=60)
-    parser.add_argument("--worker-at", type=float, default=110)
+    parser.add_argument("--worker-at", type=float, default=5, help="first: the queue is empty then")
+    parser.add_argument("--web-at", type=float, default=40)
+    parser.add_argument("--solr-at", type=float, default=90)
     parser.add_argument("--down-for", type=float, default=25, help="seconds a process stays down")
     parser.add_argument("--rows", type=int, default=400_000, help="rows of the CSV loaded during the worker fault")
     parser.add_argument("--only", choices=["web_process", "solr_node", "worker_during_load"],
@@ -230,13 +218,23 @@ def main() -> int:
     if args.only:
         args.web_at = args.solr_at = args.worker_at = 0
     faults = Faults(args)
-    steps = (faults.web_process, faults.solr_node, faults.worker_during_load)
-    for step in [s for s in steps if not args.only or s.__name__ == args.only]:
+
+    def make(step) -> None:
         try:
             step()
         except Exception as error:  # a fault that could not be made is reported, not hidden
             faults.event(step.__name__, "failed", error=f"{type(error).__name__}: {error}")
             faults.failed.append(f"{step.__name__}: {type(error).__name__}: {error}")
+
+    # Side by side, each at its own time: the worker fault waits for its load to end (minutes behind the
+    # jobs the load queues) while the others are made.
+    steps = [threading.Thread(target=make, args=(step,)) for step in
+             (faults.worker_during_load, faults.web_process, faults.solr_node)
+             if not args.only or step.__name__ == args.only]
+    for thread in steps:
+        thread.start()
+    for thread in steps:
+        thread.join()
     kept = {"started_at": STARTED_AT, "events": faults.events, "found": faults.found, "failed": faults.failed}
     Path(args.json).write_text(json.dumps(kept, indent=2, ensure_ascii=False))
     return 1 if faults.failed else 0
