@@ -40,12 +40,15 @@ def table(*columns: str) -> list[str]:
 def mix_section(runs: dict[str, dict]) -> list[str]:
     lines = ["## The load mix (bench/load.py, as bench/run-load)", "",
              *table("server", "requests", "requests/s", "p50 ms", "p95 ms", "p99 ms", "5xx", "transport errors",
-                    "lost writes")]
+                    "lost writes", "machine CPU busy", "cores: web processes / clients")]
     for label in TARGETS:
         r = runs.get(label)
         if r:
+            cpu = r.get("cpu") or {}
             lines.append(f"| {label} | {r['requests']} | {r['requests_per_s']} | {r['p50_ms']} | {r['p95_ms']} | "
-                         f"{r['p99_ms']} | {r['server_errors']} | {r['transport_errors']} | {r['lost_writes']} |")
+                         f"{r['p99_ms']} | {r['server_errors']} | {r['transport_errors']} | {r['lost_writes']} | "
+                         f"{cpu.get('machine_busy', 0):.0%} | {cpu.get('servers_cores', '—')} / "
+                         f"{cpu.get('clients_cores', '—')} |")
     dev, cluster, same, stock = (runs.get(t) for t in TARGETS)
     if dev and cluster:
         times = ratio(cluster["requests_per_s"], dev["requests_per_s"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -204,11 +205,32 @@ def verify_saves(base: str, token: str, saved: dict[str, str]) -> dict[str, list
     return {"missing_in_database": wrong_db, "missing_in_index": wrong_index}
 
 
+def machine_cpu() -> tuple[int, int]:
+    """The machine's CPU time so far, busy and in all (jiffies, /proc/stat's first line; idle and iowait are
+    not busy)."""
+    with open("/proc/stat") as stat:
+        fields = [int(x) for x in stat.readline().split()[1:9]]
+    return sum(fields) - fields[3] - fields[4], sum(fields)
+
+
+def processes_cpu(pids: list[int]) -> float:
+    """CPU seconds the processes ``pids`` have used so far (user and system; gone ones count nothing)."""
+
+    ticks = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def count_builds(log: str, since: int, server_pid: int | list[int]) -> dict[str, dict[str, int]]:
     """Builds of the catalog documents recorded in ``builds.log`` after its first ``since`` lines, by
     document and by where they ran: a request (the web server's process id) or the jobs worker (our portal's kept
     catalogs; stock CKAN keeps nothing, so has no such log)."""
-    import os
 
     if not log or not os.path.exists(log):
         return {}
@@ -222,7 +244,6 @@ def count_builds(log: str, since: int, server_pid: int | list[int]) -> dict[str,
 
 
 def log_lines(log: str) -> int:
-    import os
 
     if not log or not os.path.exists(log):
         return 0
@@ -256,7 +277,6 @@ def clean_up(base: str, token: str, names: list[str]) -> None:
 
 
 def markdown(summary: dict, args: argparse.Namespace, base: str) -> str:
-    import os
     import platform
 
     version = requests.get(f"{base}/api/3/action/status_show", timeout=60).json()["result"]
@@ -416,11 +436,13 @@ def main() -> int:
         print("the portal needs its organizations and some public datasets (make run)", file=sys.stderr)
         return 2
     run = Run(base, args.token, uuid.uuid4().hex[:8], organizations, names)
+    server_pids = json.loads(args.meta).get("server_pid") or []
+    server_pids = server_pids if isinstance(server_pids, list) else [server_pids]
+    cpu_before, servers_before = machine_cpu(), processes_cpu(server_pids)
+    clients_before = time.process_time()
     deadline = time.monotonic() + duration
     started = time.perf_counter()
     if args.scenario == "catalog":
-        import os
-
         load_before = os.getloadavg()[0]
         builds_before = log_lines(args.builds_log)
         threads = [threading.Thread(target=reader, args=(run, seed, deadline, args.max_requests))
@@ -438,6 +460,10 @@ def main() -> int:
     for t in threads:
         t.join()
     wall = time.perf_counter() - started
+    (busy1, total1), (busy0, total0) = machine_cpu(), cpu_before
+    cpu = {"machine_busy": round((busy1 - busy0) / max(1, total1 - total0), 3),
+           "servers_cores": round((processes_cpu(server_pids) - servers_before) / wall, 2) if server_pids else None,
+           "clients_cores": round((time.process_time() - clients_before) / wall, 2)}
     if args.scenario == "catalog":
         time.sleep(5)  # the saves' background jobs, so that their builds are counted
         builds = count_builds(args.builds_log, builds_before, json.loads(args.meta).get("server_pid", 0))
@@ -449,6 +475,7 @@ def main() -> int:
 
     summary = summarize(run, wall, lost, clients)
     summary.update(json.loads(args.meta))
+    summary["cpu"] = cpu  # the machine's CPU busy share and the cores used by the servers and the clients
     summary["mix"] = [[kind, weight] for kind, weight in MIX if kind not in args.without]
     if args.timeline:
         summary.update(timeline=run.timeline, started_at=run.started_at)
