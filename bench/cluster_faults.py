@@ -154,14 +154,19 @@ class Faults:
             return
         daemon, pid = worker
         victims = kill_tree(pid)
+        killed_at = time.time()
         self.event(fault, f"{daemon} killed with SIGKILL while loading", processes=victims, status=status())
         self.restore(fault)
-        # queue-pending re-queues a load whose heartbeat has expired (the cluster's lifetime: 30 s).
-        requeued = until(lambda: self.queue_pending(fault), 180, 5)
+        # queue-pending re-queues a load once its heartbeat has expired (the cluster's lifetime: 30 s); until
+        # then it may queue other work, so it is run until this load's job is queued anew.
+        job_id = f"kalmar-load-{resource['id']}"
+        requeued = until(lambda: (self.queue_pending(fault), self.queued_since(job_id, killed_at))[1], 240, 5)
         self.event(fault, "interrupted load queued again", said=requeued)
+        if not requeued:
+            self.failed.append(f"{fault}: queue-pending did not queue the interrupted load again")
         final = until(lambda: (lambda s: s if s.get("status") in ("complete", "error") else None)(status()), 600, 1)
         total = requests.get(f"{api}/datastore_search", params={"resource_id": resource["id"], "limit": 0},
-                             timeout=60).json().get("result", {}).get("total")
+                             headers=headers, timeout=60).json().get("result", {}).get("total")
         self.event(fault, "load finished", status=final, datastore_rows=total)
         self.found["load"] = {"rows_uploaded": rows, "status": (final or {}).get("status"), "datastore_rows": total}
         if (final or {}).get("status") != "complete" or total != rows:
@@ -181,6 +186,20 @@ class Faults:
                 if worker.pid in ours and worker.get_current_job_id() == job_id:
                     return ours[worker.pid], worker.pid
             time.sleep(0.1)
+        return None
+
+    def queued_since(self, job_id: str, since: float) -> str | None:
+        """Whether the job ``job_id`` was queued after ``since`` (RQ's record of it); what it is then."""
+        from redis import Redis
+        from rq.exceptions import NoSuchJobError
+        from rq.job import Job
+
+        try:
+            job = Job.fetch(job_id, connection=Redis.from_url(self.args.redis))
+        except NoSuchJobError:
+            return None
+        if job.enqueued_at and job.enqueued_at.timestamp() > since:
+            return f"{job_id} {job.get_status()}"
         return None
 
     def queue_pending(self, fault: str) -> str | None:

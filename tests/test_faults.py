@@ -114,6 +114,41 @@ class TestSolrUnreachable:
         assert api("package_search", q="*:*")["result"]["count"] == 3  # visitors: the public ones
 
 
+class TestIndexReconciliation:
+    def test_entries_without_a_dataset_go_once_old_enough_and_missing_datasets_come_back(self, api, cli, org):
+        """What a web process killed between CKAN's index write and its commit leaves (an entry for a dataset
+        the database never held), and what a lost index leaves (a dataset without its entry): `ckan kalmar
+        index-reconcile` (and the hourly upkeep) mends both, but leaves an entry young enough to belong to a
+        save still under way."""
+        ids = {n: api("package_create", token=org, **dataset(n))["result"]["id"] for n in ("kvar", "borta")}
+        solr = search.make_connection(decode_dates=False)
+        solr.delete(q=f'id:"{ids["borta"]}"', commit=True)
+        template = dict(next(iter(solr.search(f'id:"{ids["kvar"]}"', fl="*"))))
+        template.pop("_version_", None)
+
+        def orphan(number: int, name: str, indexed_ts: str) -> str:
+            doc = dict(template, id=f"00000000-0000-0000-0000-00000000000{number}", name=name,
+                       index_id=template["index_id"][:-6] + name[:6].ljust(6, "0"), indexed_ts=indexed_ts)
+            for stored in ("data_dict", "validated_data_dict"):
+                doc[stored] = json.dumps(dict(json.loads(doc[stored]), id=doc["id"], name=name))
+            solr.add([doc], commit=True)
+            return doc["id"]
+
+        old = orphan(1, "gammal", "2026-01-01T00:00:00Z")  # its save died long ago
+        young = orphan(2, "ung", template["indexed_ts"])  # as if its save were still under way
+        assert indexed_ids(api, org) == {ids["kvar"], old, young}  # "borta" is not found
+        assert api("package_search", q="name:borta")["result"]["count"] == 0
+
+        result = cli.invoke(ckan_cli, ["kalmar", "index-reconcile"])
+        assert result.exit_code == 0, result.output
+        assert "1 index entry(ies) without a dataset removed; 1 dataset(s) indexed." in result.output
+        assert indexed_ids(api, org) == {ids["kvar"], ids["borta"], young}
+        assert api("package_search", q="name:borta")["result"]["count"] == 1
+        # Nothing left to mend: a second run changes nothing.
+        result = cli.invoke(ckan_cli, ["kalmar", "index-reconcile"])
+        assert "0 index entry(ies) without a dataset removed; 0 dataset(s) indexed." in result.output
+
+
 class TestPurgeWhileIndexing:
     def test_a_dataset_indexed_again_during_its_purge_is_not_left_in_search(self, app, api, org):
         """A purge removes the dataset from the index before it deletes the rows. A job or a save that indexed

@@ -146,7 +146,7 @@ def test_upkeep_run_by_the_worker_moves_a_dataset_on_when_its_time_comes(api, ka
     assert _facet(api) == {"current": 1}  # the index does not change by itself
     result = cli.invoke(ckan_cli, ["kalmar", "upkeep"])
     assert result.exit_code == 0, result.output
-    assert "4 upkeep job(s) queued." in result.output
+    assert "5 upkeep job(s) queued." in result.output
     run_worker(cli)
     assert _facet(api) == {"due_soon": 1}
     assert api("package_show", id=dataset["id"])["result"]["freshness"]["state"] == "due_soon"

@@ -9,11 +9,21 @@ this happened under load (bench/RESULTS-cluster.md). Two halves close it:
   not yet deleted the row waits for it, one that has makes it find nothing to index;
 - ``forget_purged`` (chained ``dataset_purge``, logic/action.py) removes the dataset from the index once
   more after the purge has committed, for writers that index without that lock (CKAN's own saves).
+
+``reconcile`` (run by ``ckan kalmar upkeep``, every hour) mends what a dying process leaves: CKAN indexes a
+new dataset before it commits it, so a web process killed in between leaves a search hit for a dataset
+that never existed.
 """
 from __future__ import annotations
 
+import datetime
+import logging
+
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 from ckan.lib import search
+
+log = logging.getLogger(__name__)
 
 
 def reindex(package_id: str) -> bool:
@@ -32,3 +42,33 @@ def reindex(package_id: str) -> bool:
 
 def forget_purged(package_id: str) -> None:
     search.index_for(model.Package).remove_dict({"id": package_id})
+
+
+# A save whose process died between CKAN's index write and its commit (a web process killed mid-request)
+# leaves an index entry for a dataset the database never held. No request lasts longer than the web
+# server's limit (uWSGI's harakiri, nginx's longest wait: 300 s), so an entry older than this without its
+# row can no longer be committed.
+ORPHAN_AGE = datetime.timedelta(minutes=6)
+
+
+def reconcile(orphan_age: datetime.timedelta = ORPHAN_AGE) -> tuple[int, int]:
+    """Make the index hold the datasets of the database: entries older than ``orphan_age`` of datasets the
+    database does not hold are removed, active or draft datasets missing from the index are indexed.
+    Returns (removed, indexed)."""
+    connection = search.make_connection(decode_dates=False)
+    site = f'+site_id:"{tk.config.get("ckan.site_id")}"'
+    found = connection.search("*:*", fq=site, rows=0)
+    docs = connection.search("*:*", fq=site, fl="id,indexed_ts", rows=max(found.hits, 1)).docs
+    indexed = {doc["id"]: str(doc.get("indexed_ts") or "") for doc in docs}
+    states = dict(model.Session.query(model.Package.id, model.Package.state))
+    model.Session.rollback()
+    before = (datetime.datetime.now(datetime.timezone.utc) - orphan_age).strftime("%Y-%m-%dT%H:%M:%S")
+    removed = [i for i, at in indexed.items() if i not in states and at[:19] < before]
+    for package_id in removed:
+        forget_purged(package_id)
+        log.warning("search index: removed %s, a dataset the database does not hold", package_id)
+    missing = [i for i, state in states.items() if i not in indexed and state in ("active", "draft")]
+    indexed_now = sum(reindex(package_id) for package_id in missing)
+    if missing:
+        log.warning("search index: indexed %d dataset(s) it did not hold", indexed_now)
+    return len(removed), indexed_now

@@ -17,6 +17,7 @@ from ckanext.kalmar_oppnadata.harvesting import consumers, sources
 from ckanext.kalmar_oppnadata.jobs import queue as jobs_queue
 from ckanext.kalmar_oppnadata.links import sweep as link_sweep
 from ckanext.kalmar_oppnadata.registers import demo, organizations
+from ckanext.kalmar_oppnadata.search import reindexing
 
 __all__ = ["kalmar"]
 
@@ -158,12 +159,23 @@ def queue_pending():
         click.echo("The catalogs' refresh queued.")
 
 
+@kalmar.command("index-reconcile")
+def index_reconcile():
+    """Make the search index hold the datasets of the database, now: entries of datasets the database does
+    not hold (a save whose web process died before its commit) are removed once older than the longest
+    request, datasets missing from the index are indexed. Cheaper than `ckan search-index rebuild`, which
+    indexes every dataset; upkeep runs it every hour."""
+    removed, indexed = reindexing.reconcile()
+    click.echo(f"{removed} index entry(ies) without a dataset removed; {indexed} dataset(s) indexed.")
+
+
 @kalmar.command()
 def upkeep():
     """Queue the portal's periodic upkeep for the jobs worker: datasets whose freshness has changed with
     time are indexed again (the "Aktualitet" facet), subscribers get their daily digests, editors their
-    weekly summaries, and linked files not checked for ckanext.kalmar_oppnadata.link_check_days are
-    checked. The stack runs this every hour; production from cron (docs/operations.md)."""
+    weekly summaries, linked files not checked for ckanext.kalmar_oppnadata.link_check_days are checked,
+    and the search index is made to hold the datasets of the database (see index-reconcile). The stack runs
+    this every hour; production from cron (docs/operations.md)."""
     queued = jobs_queue.enqueue_unique(freshness_upkeep.refresh, "kalmar-upkeep-freshness",
                                        "Re-index the datasets whose freshness changed")
     queued += jobs_queue.enqueue_unique(digest_sending.send_due, "kalmar-upkeep-digests",
@@ -172,4 +184,6 @@ def upkeep():
                                         "Send the editors' weekly summaries")
     queued += jobs_queue.enqueue_unique(link_sweep.sweep, "kalmar-upkeep-links", "Check the linked files",
                                         timeout=6 * 3600)
+    queued += jobs_queue.enqueue_unique(reindexing.reconcile, "kalmar-upkeep-index",
+                                        "Make the search index hold the datasets of the database")
     click.echo(f"{queued} upkeep job(s) queued.")
