@@ -49,6 +49,14 @@ def mix_section(runs: dict[str, dict]) -> list[str]:
                          f"{r['p99_ms']} | {r['server_errors']} | {r['transport_errors']} | {r['lost_writes']} | "
                          f"{cpu.get('machine_busy', 0):.0%} | {cpu.get('servers_cores', '—')} / "
                          f"{cpu.get('clients_cores', '—')} |")
+    roles = sorted({role for r in runs.values() for role in (r.get("cpu") or {}).get("cores_by_role", {})})
+    if roles:
+        lines += ["", "Where the machine's CPU went in each run (cores, averaged over the run; every process by its "
+                  "command line, a jobs worker with the work horses it forked):", "", *table("server", *roles)]
+        for label in TARGETS:
+            shares = ((runs.get(label) or {}).get("cpu") or {}).get("cores_by_role")
+            if shares:
+                lines.append(f"| {label} | " + " | ".join(str(shares.get(role, 0)) for role in roles) + " |")
     dev, cluster, same, stock = (runs.get(t) for t in TARGETS)
     if dev and cluster:
         times = ratio(cluster["requests_per_s"], dev["requests_per_s"])

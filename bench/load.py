@@ -227,6 +227,30 @@ def processes_cpu(pids: list[int]) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+ROLES = (("jobs worker", "jobs workers"), ("harvest-consumer", "harvest consumers"), ("uwsgi", "web processes"),
+         (" run -H", "web processes"), ("load.py", "clients"), ("java", "Solr"), ("postgres", "PostgreSQL"),
+         ("nginx", "nginx"), ("redis", "Redis"))
+
+
+def cpu_by_role() -> dict[str, float]:
+    """CPU seconds used so far by every process of the machine, by what it is (its command line): a
+    process's own and its reaped children's (a jobs worker's forked work horses)."""
+    used: dict[str, float] = defaultdict(float)
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
+                command = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        role = next((name for mark, name in ROLES if mark in command), "other")
+        used[role] += sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
 def count_builds(log: str, since: int, server_pid: int | list[int]) -> dict[str, dict[str, int]]:
     """Builds of the catalog documents recorded in ``builds.log`` after its first ``since`` lines, by
     document and by where they ran: a request (the web server's process id) or the jobs worker (our portal's kept
@@ -438,7 +462,7 @@ def main() -> int:
     run = Run(base, args.token, uuid.uuid4().hex[:8], organizations, names)
     server_pids = json.loads(args.meta).get("server_pid") or []
     server_pids = server_pids if isinstance(server_pids, list) else [server_pids]
-    cpu_before, servers_before = machine_cpu(), processes_cpu(server_pids)
+    cpu_before, servers_before, roles_before = machine_cpu(), processes_cpu(server_pids), cpu_by_role()
     clients_before = time.process_time()
     deadline = time.monotonic() + duration
     started = time.perf_counter()
@@ -463,7 +487,9 @@ def main() -> int:
     (busy1, total1), (busy0, total0) = machine_cpu(), cpu_before
     cpu = {"machine_busy": round((busy1 - busy0) / max(1, total1 - total0), 3),
            "servers_cores": round((processes_cpu(server_pids) - servers_before) / wall, 2) if server_pids else None,
-           "clients_cores": round((time.process_time() - clients_before) / wall, 2)}
+           "clients_cores": round((time.process_time() - clients_before) / wall, 2),
+           "cores_by_role": {role: round((seconds - roles_before.get(role, 0.0)) / wall, 2)
+                             for role, seconds in sorted(cpu_by_role().items())}}
     if args.scenario == "catalog":
         time.sleep(5)  # the saves' background jobs, so that their builds are counted
         builds = count_builds(args.builds_log, builds_before, json.loads(args.meta).get("server_pid", 0))
