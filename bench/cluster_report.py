@@ -45,10 +45,11 @@ def mix_section(runs: dict[str, dict]) -> list[str]:
         r = runs.get(label)
         if r:
             cpu = r.get("cpu") or {}
+            shares = cpu.get("cores_by_role") or {}
             lines.append(f"| {label} | {r['requests']} | {r['requests_per_s']} | {r['p50_ms']} | {r['p95_ms']} | "
                          f"{r['p99_ms']} | {r['server_errors']} | {r['transport_errors']} | {r['lost_writes']} | "
-                         f"{cpu.get('machine_busy', 0):.0%} | {cpu.get('servers_cores', '—')} / "
-                         f"{cpu.get('clients_cores', '—')} |")
+                         f"{cpu.get('machine_busy', 0):.0%} | {shares.get('web processes', '—')} / "
+                         f"{shares.get('clients', '—')} |")
     roles = sorted({role for r in runs.values() for role in (r.get("cpu") or {}).get("cores_by_role", {})})
     if roles:
         lines += ["", "Where the machine's CPU went in each run (cores, averaged over the run; every process by its "

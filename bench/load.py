@@ -213,20 +213,6 @@ def machine_cpu() -> tuple[int, int]:
     return sum(fields) - fields[3] - fields[4], sum(fields)
 
 
-def processes_cpu(pids: list[int]) -> float:
-    """CPU seconds the processes ``pids`` have used so far (user and system; gone ones count nothing)."""
-
-    ticks = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])
-        except (OSError, IndexError, ValueError):
-            continue
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
 ROLES = (("jobs worker", "jobs workers"), ("harvest-consumer", "harvest consumers"), ("uwsgi", "web processes"),
          (" run -H", "web processes"), ("load.py", "clients"), ("java", "Solr"), ("postgres", "PostgreSQL"),
          ("nginx", "nginx"), ("redis", "Redis"))
@@ -460,10 +446,7 @@ def main() -> int:
         print("the portal needs its organizations and some public datasets (make run)", file=sys.stderr)
         return 2
     run = Run(base, args.token, uuid.uuid4().hex[:8], organizations, names)
-    server_pids = json.loads(args.meta).get("server_pid") or []
-    server_pids = server_pids if isinstance(server_pids, list) else [server_pids]
-    cpu_before, servers_before, roles_before = machine_cpu(), processes_cpu(server_pids), cpu_by_role()
-    clients_before = time.process_time()
+    cpu_before, roles_before = machine_cpu(), cpu_by_role()
     deadline = time.monotonic() + duration
     started = time.perf_counter()
     if args.scenario == "catalog":
@@ -486,8 +469,6 @@ def main() -> int:
     wall = time.perf_counter() - started
     (busy1, total1), (busy0, total0) = machine_cpu(), cpu_before
     cpu = {"machine_busy": round((busy1 - busy0) / max(1, total1 - total0), 3),
-           "servers_cores": round((processes_cpu(server_pids) - servers_before) / wall, 2) if server_pids else None,
-           "clients_cores": round((time.process_time() - clients_before) / wall, 2),
            "cores_by_role": {role: round((seconds - roles_before.get(role, 0.0)) / wall, 2)
                              for role, seconds in sorted(cpu_by_role().items())}}
     if args.scenario == "catalog":
@@ -501,7 +482,7 @@ def main() -> int:
 
     summary = summarize(run, wall, lost, clients)
     summary.update(json.loads(args.meta))
-    summary["cpu"] = cpu  # the machine's CPU busy share and the cores used by the servers and the clients
+    summary["cpu"] = cpu  # the machine's CPU busy share and the cores used by each role
     summary["mix"] = [[kind, weight] for kind, weight in MIX if kind not in args.without]
     if args.timeline:
         summary.update(timeline=run.timeline, started_at=run.started_at)
