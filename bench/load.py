@@ -213,7 +213,8 @@ def machine_cpu() -> tuple[int, int]:
     return sum(fields) - fields[3] - fields[4], sum(fields)
 
 
-ROLES = (("jobs worker", "jobs workers"), ("harvest-consumer", "harvest consumers"), ("uwsgi", "web processes"),
+ROLES = (("jobs worker", "jobs workers"), ("jobs-worker", "jobs workers"), ("harvest-consumer", "harvest consumers"),
+         ("uwsgi", "web processes"),
          (" run -H", "web processes"), ("load.py", "clients"), ("java", "Solr"), ("postgres", "PostgreSQL"),
          ("nginx", "nginx"), ("redis", "Redis"))
 

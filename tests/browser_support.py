@@ -53,7 +53,7 @@ def portal() -> Iterator[dict[str, str]]:
     ckan("db", "pending-migrations", "--apply", env=env)
     ckan("search-index", "clear", env=env)
     ckan("kalmar", "setup", env=env)
-    ckan("jobs", "worker", "--burst", env=env)  # the demo's files: checked and loaded into the DataStore
+    ckan("kalmar", "jobs-worker", "--burst", env=env)  # the demo's files: checked and loaded into the DataStore
     ckan("user", "add", EDITOR[0], "email=redaktor@example.org", f"password={EDITOR[1]}", env=env)
     ckan("user", "add", SYSADMIN[0], "email=admin@example.org", f"password={SYSADMIN[1]}", env=env)
     ckan("sysadmin", "add", SYSADMIN[0], env=env)

@@ -22,7 +22,7 @@ def upload(app, token, dataset_id, content: bytes, filename="badplatser.csv", re
 
 def run_worker(cli):
     """A real RQ worker on the real Redis, until the queue is empty."""
-    result = cli.invoke(ckan_cli, ["jobs", "worker", "--burst"])
+    result = cli.invoke(ckan_cli, ["kalmar", "jobs-worker", "--burst"])
     assert result.exit_code == 0, result.output
 
 

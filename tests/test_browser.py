@@ -492,7 +492,7 @@ def _api(portal, action: str, **data):
 
 def _run_jobs(portal) -> None:
     """The background jobs (specification check, DataStore load) on a real worker, until the queue is empty."""
-    ckan("jobs", "worker", "--burst", env={**os.environ, "CKAN_SITE_URL": portal["url"]})
+    ckan("kalmar", "jobs-worker", "--burst", env={**os.environ, "CKAN_SITE_URL": portal["url"]})
 
 
 def _page_overflow(page) -> int:

@@ -130,7 +130,7 @@ def test_a_linked_file_redirected_to_the_metadata_address_is_not_fetched(app, ap
                url=f"{municipal_server.base}/fil.csv", format="CSV")["result"]
     bad = api("resource_create", token=token, package_id=dataset["id"], name="metadata.csv",
               url=f"{municipal_server.base}/till/169.254.169.254", format="CSV")["result"]
-    result = cli.invoke(ckan_cli, ["jobs", "worker", "--burst"])
+    result = cli.invoke(ckan_cli, ["kalmar", "jobs-worker", "--burst"])
     assert result.exit_code == 0, result.output
 
     shown = {r["id"]: r for r in api("package_show", token=token, id=dataset["id"])["result"]["resources"]}

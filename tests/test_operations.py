@@ -62,7 +62,7 @@ class TestDeployment:
         assert set(services) == {"nginx", "ckan", "worker", "harvest-gather", "harvest-fetch", "harvest-run",
                                  "upkeep", "solr", "db", "redis"}
         assert services["db"]["image"] == "postgres:15"
-        assert services["worker"]["command"][-2:] == ["jobs", "worker"]
+        assert services["worker"]["command"][-2:] == ["kalmar", "jobs-worker"]
         assert services["ckan"]["build"]["dockerfile"] == "deploy/Dockerfile"
         assert services["worker"]["image"] == services["ckan"]["image"]
         for queue in ("gather", "fetch"):

@@ -275,7 +275,7 @@ def test_a_worker_killed_during_a_load_shows_interrupted_and_the_load_is_queued_
     resource = api("resource_create", token=token, package_id=bathing_sites["dataset"]["id"], name="platser.csv",
                    url=url, format="CSV")["result"]
     log = open(STACK / "logs" / "test-killed-worker.log", "w")
-    worker = subprocess.Popen([CKAN, "-c", str(ROOT / "test.ini"), "jobs", "worker"], env=os.environ,
+    worker = subprocess.Popen([CKAN, "-c", str(ROOT / "test.ini"), "kalmar", "jobs-worker"], env=os.environ,
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _until(lambda: _load_status(api, token, resource["id"]).get("status") == "loading", 120,
@@ -296,7 +296,7 @@ def test_a_worker_killed_during_a_load_shows_interrupted_and_the_load_is_queued_
     slow_server.quick.set()
     result = cli.invoke(ckan_cli, ["kalmar", "queue-pending"])
     assert result.exit_code == 0 and "1 job(s) queued" in result.output, result.output
-    result = cli.invoke(ckan_cli, ["jobs", "worker", "--burst"])
+    result = cli.invoke(ckan_cli, ["kalmar", "jobs-worker", "--burst"])
     assert result.exit_code == 0, result.output
     status = _load_status(api, token, resource["id"])
     assert status["status"] == "complete" and status["rows"] == ROWS
@@ -316,7 +316,7 @@ def test_health_reports_the_jobs_worker_and_the_harvest_consumers(app):
     log = open(STACK / "logs" / "test-health-processes.log", "w")
     started = [subprocess.Popen([CKAN, "-c", str(ROOT / "test.ini"), *command], env=os.environ, stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)
-               for command in (["jobs", "worker"], ["kalmar", "harvest-consumer", "gather"],
+               for command in (["kalmar", "jobs-worker"], ["kalmar", "harvest-consumer", "gather"],
                                ["kalmar", "harvest-consumer", "fetch"])]
     try:
         alive = _until(lambda: (lambda p: p if p["ok"] and p["jobs_worker"]["count"] > before else None)(

@@ -15,6 +15,7 @@ from ckanext.kalmar_oppnadata.files import queueing
 from ckanext.kalmar_oppnadata.freshness import upkeep as freshness_upkeep
 from ckanext.kalmar_oppnadata.harvesting import consumers, sources
 from ckanext.kalmar_oppnadata.jobs import queue as jobs_queue
+from ckanext.kalmar_oppnadata.jobs import worker as jobs_worker
 from ckanext.kalmar_oppnadata.links import sweep as link_sweep
 from ckanext.kalmar_oppnadata.registers import demo, organizations
 from ckanext.kalmar_oppnadata.search import reindexing
@@ -141,6 +142,17 @@ def harvest_consumer(queue: str):
     # portal's default language.
     with click.get_current_context().meta["flask_app"].test_request_context():
         consumers.consume(queue)
+
+
+@kalmar.command("jobs-worker")
+@click.option("--burst", is_flag=True, help="Stop once the queues are empty.")
+@click.option("--max-idle-time", default=None, type=click.INT, help="Stop after this many seconds idle.")
+@click.option("--no-scheduler", is_flag=True, help="Do not enqueue scheduled jobs from this worker.")
+@click.argument("queues", nargs=-1)
+def jobs_worker_command(burst: bool, max_idle_time: int | None, no_scheduler: bool, queues: tuple[str, ...]):
+    """Run the background jobs of QUEUES (CKAN's default queue if none), as `ckan jobs worker` does but
+    without loading CKAN again for each job (jobs/worker.py): the worker the portal runs."""
+    jobs_worker.work(list(queues), burst=burst, max_idle_time=max_idle_time, with_scheduler=not no_scheduler)
 
 
 @kalmar.command("queue-pending")

@@ -1,0 +1,33 @@
+"""The jobs worker the portal runs (``ckan kalmar jobs-worker``): CKAN's, without loading CKAN again per job.
+
+CKAN's worker (``ckan jobs worker``, ``ckan.lib.jobs.Worker``) forks a work horse for each job, as RQ does,
+and the work horse first runs ``load_environment``: every plugin unloaded and loaded again, templates and
+configuration included. Measured on the cluster (bench/RESULTS-cluster.md), that took about 0.7 s of CPU
+per job, more than most of the portal's jobs themselves; each dataset saved queues two (its DataStore load
+and the catalogs' refresh).
+
+The work horse is a fork of a worker that has loaded CKAN already, so it starts with everything loaded.
+This worker keeps the rest of CKAN's (the database engine disposed of before the fork and after the job,
+the fork observers, the logging) and refreshes in the work horse only what can change while the worker
+runs: the site settings an administrator edits in the web UI (``app_globals``, one query).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.lib.app_globals as app_globals
+import ckan.lib.jobs as ckan_jobs
+
+
+class Worker(ckan_jobs.Worker):
+    def main_work_horse(self, job: Any, queue: Any) -> None:
+        # Right after the fork, in the work horse: RQ's own start of a work horse, without CKAN's
+        # load_environment (module notes).
+        app_globals.reset()
+        return super(ckan_jobs.Worker, self).main_work_horse(job, queue)
+
+
+def work(queues: list[str], burst: bool = False, max_idle_time: int | None = None,
+         with_scheduler: bool = True) -> bool:
+    """Take jobs from ``queues`` (CKAN's default queue if none) and run them, as ``ckan jobs worker``."""
+    return Worker(queues).work(burst=burst, max_idle_time=max_idle_time, with_scheduler=with_scheduler)
