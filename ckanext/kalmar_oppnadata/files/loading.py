@@ -2,7 +2,8 @@
 
 After a resource is created or its file changes, the job replaces the resource's DataStore table with
 the file's rows (types from ``types``), creates the default views (the data preview), and records the
-outcome on the resource as ``datastore_load``: ``loading`` while it runs, then ``complete`` (rows,
+outcome on the resource as ``datastore_load``: ``loading`` while it runs (indexed once it has run
+``LOADING_SHOWN_AFTER`` seconds), then ``complete`` (rows,
 columns) or ``error`` (a message in Swedish and English). A row that cannot be read (a broken quote, more
 values than the header) is left out of the table and named in ``unreadable_rows`` with a message, never
 merged into another row's value. Only the extension's jobs write that field.
@@ -27,6 +28,9 @@ from ckanext.kalmar_oppnadata.jobs import heartbeat, locks, queue
 log = logging.getLogger(__name__)
 
 TIMEOUT = 600  # seconds a load may take before RQ stops it
+# The ``loading`` record is in the search index (and so on the resource page, which reads the dataset from
+# it) only for a load still running after this many seconds; a shorter one is indexed with its outcome only.
+LOADING_SHOWN_AFTER = 2.0
 file_format = formats.table_format
 status_of = records.load_of
 
@@ -177,11 +181,11 @@ def unreadable_message(unreadable: list[dict[str, Any]]) -> dict[str, str]:
             "message_en": f"{len(unreadable)} rows could not be read and are not in the API: {en}."}
 
 
-def _load(context: dict[str, Any], resource: dict[str, Any], file_type: str, beat: str) -> dict[str, Any]:
+def _read_and_replace(context: dict[str, Any], resource: dict[str, Any], file_type: str,
+                      base: dict[str, Any]) -> dict[str, Any]:
+    """Read the file and replace the resource's table with its rows; the outcome (``base`` gains the file's
+    checksum once read)."""
     resource_id = resource["id"]
-    previous = _previous(status_of(resource))
-    base = {"file_url": resource.get("url"), "started_at": _now().isoformat()}
-    _record(context, resource_id, {**base, "status": "loading", "heartbeat": beat})
     try:
         raw = reading.read_bytes(resource, limit=limits.LOAD + 1)
         base["file_sha1"] = hashlib.sha1(raw).hexdigest()
@@ -203,6 +207,16 @@ def _load(context: dict[str, Any], resource: dict[str, Any], file_type: str, bea
         status = {"status": "error",
                   "message": f"Filen kunde inte läsas in i API:t ({type(error).__name__}).",
                   "message_en": f"The file could not be loaded into the API ({type(error).__name__})."}
+    return status
+
+
+def _load(context: dict[str, Any], resource: dict[str, Any], file_type: str, beat: str) -> dict[str, Any]:
+    resource_id = resource["id"]
+    previous = _previous(status_of(resource))
+    base = {"file_url": resource.get("url"), "started_at": _now().isoformat()}
+    loading = {**base, "status": "loading", "heartbeat": beat}
+    with records.indexed_if_still_running(resource_id, records.LOAD, loading, LOADING_SHOWN_AFTER):
+        status = _read_and_replace(context, resource, file_type, base)
     if status["status"] == "error" and previous and staging.table_exists(resource_id):
         status["kept"] = previous  # the previous file's rows still answer (staging.replace)
     status = {**base, **status, "finished_at": _now().isoformat()}

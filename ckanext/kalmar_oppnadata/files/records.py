@@ -12,8 +12,10 @@ the records out (``catalog/keeping.py``), stays valid.
 """
 from __future__ import annotations
 
+import contextlib
 import json
-from typing import Any
+import threading
+from typing import Any, Iterator
 
 import ckan.model as model
 
@@ -42,8 +44,9 @@ def same_file(record: dict[str, Any], resource: dict[str, Any]) -> bool:
     return record.get("file_url") == resource.get("url")
 
 
-def write(resource_id: str, field: str, record: dict[str, Any]) -> None:
-    """Store ``record`` as the resource's ``field`` (one of ``FIELDS``), commit, and index its dataset."""
+def write(resource_id: str, field: str, record: dict[str, Any], index: bool = True) -> None:
+    """Store ``record`` as the resource's ``field`` (one of ``FIELDS``), commit, and index its dataset
+    (unless ``index`` is false: ``indexed_if_still_running``)."""
     if field not in FIELDS:
         raise ValueError(f"not a job record: {field}")
     resource = (model.Session.query(model.Resource).filter(model.Resource.id == resource_id)
@@ -54,4 +57,39 @@ def write(resource_id: str, field: str, record: dict[str, Any]) -> None:
     resource.extras = {**(resource.extras or {}), field: json.dumps(record)}
     package_id = resource.package_id
     model.Session.commit()
-    reindexing.reindex(package_id)
+    if index:
+        reindexing.reindex(package_id)
+
+
+@contextlib.contextmanager
+def indexed_if_still_running(resource_id: str, field: str, record: dict[str, Any], after: float) -> Iterator[None]:
+    """Store a job's "running" record (a load's ``loading``) now, and index its dataset only if the block is
+    still running ``after`` seconds from now.
+
+    Until the dataset is indexed again, its index entry (which ``package_show`` serves, the records leaving
+    ``metadata_modified`` as it was) still has the record before; most loads are over in a moment, and
+    each index write is a commit of the search index. The indexing is done from a thread of its own, and
+    never after the block has ended, so the job's final record, written and indexed after the block, is
+    always what the index holds last."""
+    write(resource_id, field, record, index=False)
+    done = False
+    lock = threading.Lock()
+
+    def index_unless_done() -> None:
+        try:
+            with lock:
+                if not done:
+                    reindexing.reindex(package_id)
+        finally:
+            model.Session.remove()  # the thread's own session and connection
+
+    package_id = model.Session.query(model.Resource.package_id).filter(model.Resource.id == resource_id).scalar()
+    timer = threading.Timer(after, index_unless_done)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            done = True
+        timer.cancel()
