@@ -353,7 +353,8 @@ def kalmar_default_from_organization(field: str):
     def validator(key, data, errors, context):
         if _empty(data.get(key)):
             owner = data.get(("owner_org",))
-            value = dataset_default(str(owner), field) if not _empty(owner) else ""
+            read = context.setdefault("kalmar_organizations_read", {})  # one read per save (the context's)
+            value = dataset_default(str(owner), field, read) if not _empty(owner) else ""
             if value:
                 data[key] = value
 

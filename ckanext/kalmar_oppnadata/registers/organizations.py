@@ -149,9 +149,13 @@ DATASET_DEFAULTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def dataset_default(org_id: str, field: str) -> str:
-    """The value ``field`` of a new dataset of organization ``org_id`` defaults to ('' if none)."""
-    org = organization(org_id) if org_id else None
+def dataset_default(org_id: str, field: str, read: dict[str, Any] | None = None) -> str:
+    """The value ``field`` of a new dataset of organization ``org_id`` defaults to ('' if none). ``read``
+    keeps the organizations read, for the next field of the same save (one read per save, not per field)."""
+    read = {} if read is None else read
+    if org_id and org_id not in read:
+        read[org_id] = organization(org_id)
+    org = read.get(org_id) if org_id else None
     if org is None:
         return ""
     for source in DATASET_DEFAULTS[field]:

@@ -1,6 +1,7 @@
 """Template helpers (registered with ``toolkit.blanket.helpers``)."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -63,6 +64,7 @@ __all__ = [
     "get_translated",
     "dataset_display_name",
     "url_for",
+    "markdown_extract",
 ]
 
 # Organization fields shown as facts, in this order; the rest of the schema is form-only.
@@ -134,10 +136,14 @@ def kalmar_specifications() -> tuple[dict[str, Any], ...]:
 
 
 def kalmar_default_map_extent() -> str:
-    """Where map search starts: the extent of the organization publishing the portal (the region)."""
-    name = tk.config.get("ckanext.kalmar_oppnadata.catalog_publisher")
-    org = organizations.organization(name) if name else None
-    return (org or {}).get("spatial") or ""
+    """Where map search starts: the extent of the organization publishing the portal (the region); read
+    once per request (the search page's templates ask for it twice)."""
+    extent = getattr(tk.g, "_kalmar_map_extent", None)
+    if extent is None:
+        name = tk.config.get("ckanext.kalmar_oppnadata.catalog_publisher")
+        org = organizations.organization(name) if name else None
+        extent = tk.g._kalmar_map_extent = (org or {}).get("spatial") or ""
+    return extent
 
 
 def kalmar_validation_status(resource: dict[str, Any], dataset: dict[str, Any]) -> dict[str, Any] | None:
@@ -327,6 +333,19 @@ def get_translated(next_helper, data_dict: dict[str, Any], field: str) -> Any:
 @tk.chained_helper
 def dataset_display_name(next_helper, package_or_package_dict: Any) -> str:
     return _in_english(package_or_package_dict, "title") or next_helper(package_or_package_dict)
+
+
+@tk.chained_helper
+def markdown_extract(next_helper, text: str | None, extract_length: int = 190) -> str:
+    """CKAN's plain-text extract of a Markdown text, made once per text and length: a search page asks
+    for each result's twice (CKAN's package_item.html and ours), and the same descriptions come back on
+    page after page. The extract depends on nothing but its arguments."""
+    return _markdown_extract(next_helper, text or "", extract_length)
+
+
+@functools.lru_cache(maxsize=2048)
+def _markdown_extract(next_helper, text: str, extract_length: int) -> str:
+    return next_helper(text, extract_length)
 
 
 # API addresses and table dumps are the same in every UI language: never /en/api/3/... (CKAN's url_for puts
