@@ -84,6 +84,31 @@ def mix_section(runs: dict[str, dict]) -> list[str]:
     return lines
 
 
+def cost_section(costs: dict[str, dict]) -> list[str]:
+    lines = ["## One request at a time (bench/request_cost.py)", "",
+             "Each kind of request made by one client, one after another, against a quiet machine, on the "
+             "cluster (ours) and on stock's; CPU of every process of the machine meanwhile, by role, per "
+             "request (for creates, the jobs they queue are waited for and counted):", ""]
+    ours, stock = costs.get("cluster"), costs.get("stock")
+    if not ours or not stock:
+        return lines + ["Not run."]
+    roles = list(next(iter(ours["by_kind"].values()))["cpu_ms"])
+    lines += table("request", "server", "requests", "p50 ms", *[f"CPU ms: {role}" for role in roles],
+                   "CPU ms in all", "p50 / stock's", "CPU / stock's")
+    for kind in ours["by_kind"]:
+        for label, result in (("ours", ours), ("stock", stock)):
+            row = result["by_kind"].get(kind)
+            if not row:
+                continue
+            theirs = stock["by_kind"].get(kind, {})
+            ratios = (f"{ratio(row['p50_ms'], theirs.get('p50_ms'))} | "
+                      f"{ratio(row['cpu_ms_total'], theirs.get('cpu_ms_total'))} |") if label == "ours" else "| |"
+            lines.append(f"| {kind} | {label} | {row['requests']} | {row['p50_ms']} | "
+                         + " | ".join(str(row["cpu_ms"].get(role, 0)) for role in roles)
+                         + f" | {row['cpu_ms_total']} | {ratios}")
+    return lines
+
+
 def catalog_section(runs: dict[str, dict]) -> list[str]:
     lines = ["## The catalog scenario (8 readers of /catalog.rdf and /catalog.ttl, 2 editors saving)", "",
              *table("server", "request", "answers", "p50 ms", "p95 ms", "p99 ms", "5xx", "lost writes", "builds")]
@@ -161,6 +186,7 @@ def main() -> int:
     catalog = {t: r for t in TARGETS if (r := load(Path(f"{raw}-catalog-{t}.json")))}
     faulted, faults = load(Path(f"{raw}-mix-faulted.json")), load(Path(f"{raw}-faults.json"))
     after = load(Path(f"{raw}-after.json"))
+    costs = {t: r for t in ("cluster", "stock") if (r := load(Path(f"{raw}-cost-{t}.json")))}
     state = Path(f"{raw}-state.txt")
     first = next(iter(mix.values()), {})
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
@@ -171,7 +197,8 @@ def main() -> int:
              f"- database: the cluster's, seeded by bench/seed.py; public datasets at the catalog scenario's start: "
              f"{next(iter(catalog.values()), {}).get('public_datasets', 'not measured')}", ""]
     lines += [f"- **{label}**: {SERVED[label]}" for label in TARGETS] + [""]
-    lines += mix_section(mix) + [""] + catalog_section(catalog) + [""] + fault_section(faulted, faults, after)
+    lines += cost_section(costs) + [""] + mix_section(mix) + [""] + catalog_section(catalog)
+    lines += [""] + fault_section(faulted, faults, after)
     lines += ["", "## State shared across the processes (bench/cluster_state.py)", "", "```"]
     lines += state.read_text().splitlines() if state.exists() else ["not run"]
     lines += ["```", ""]
