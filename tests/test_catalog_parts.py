@@ -394,6 +394,47 @@ def test_after_a_change_the_worker_refreshes_the_catalogs_so_no_visitor_waits(ap
     assert_same_as_whole(app)
 
 
+def test_the_running_worker_refreshes_the_catalogs_with_a_site_title_changed_since_it_started(app, api, some):
+    """The portal's jobs worker (`ckan kalmar jobs-worker`, jobs/worker.py) does not load CKAN again for
+    each job; what an administrator changes in the web UI while it runs (the site's title, the catalog's
+    title) is still what its next job uses: the catalog it refreshes has the new title, so the next visitor
+    gets it kept, with no build in the request."""
+    from rq import Worker
+
+    from ckan.lib import jobs as ckan_jobs
+
+    from .test_outages import _forget_worker, _until
+
+    token = some["token"]
+    _drain_queue()
+    queue = ckan_jobs.get_queue()
+    log = open(STACK / "logs" / "test-running-worker.log", "w")
+    worker = subprocess.Popen([CKAN, "-c", str(ROOT / "test.ini"), "kalmar", "jobs-worker"], env=os.environ,
+                              stdout=log, stderr=subprocess.STDOUT)
+    old_title = tk.config.get("ckan.site_title")
+    try:
+        _until(lambda: any(w.pid == worker.pid for w in Worker.all(connection=queue.connection, queue=queue)),
+               120, "the worker started")
+        api("config_option_update", token=token, **{"ckan.site_title": "Öppna data i Kalmar län (nytt namn)"})
+        api("package_patch", token=token, id=some["many"][2]["id"], title="Ändrad medan arbetaren kör")
+        before = len(builds())
+        _until(lambda: not queue.jobs and any(b["document"] == "catalog-ttl" for b in builds()[before:])
+               and not any(w.get_current_job_id() for w in Worker.all(connection=queue.connection, queue=queue)),
+               120, "the worker refreshed the catalogs")
+        response = app.get("/catalog.ttl")
+        assert response.status_code == 200 and response.headers["X-Kalmar-Catalog"] == "kept"
+        graph = Graph().parse(data=response.body, format="turtle")
+        catalog = next(graph.subjects(RDF.type, DCAT.Catalog))
+        assert "Öppna data i Kalmar län (nytt namn)" in {str(t) for t in graph.objects(catalog, DCTERMS.title)}
+        assert any(str(t) == "Ändrad medan arbetaren kör" for t in graph.objects(None, DCTERMS.title))
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+        log.close()
+        _forget_worker(worker.pid)
+        api("config_option_update", token=token, **{"ckan.site_title": old_title})
+
+
 def test_the_operators_queue_pending_also_queues_the_catalogs_refresh(some, cli):
     """Run by the stack at every start: after a deployment every part is made again in the background."""
     from ckan.cli.cli import ckan as ckan_cli
