@@ -415,9 +415,9 @@ def test_the_running_worker_refreshes_the_catalogs_with_a_site_title_changed_sin
     try:
         _until(lambda: any(w.pid == worker.pid for w in Worker.all(connection=queue.connection, queue=queue)),
                120, "the worker started")
+        before = len(builds())
         api("config_option_update", token=token, **{"ckan.site_title": "Öppna data i Kalmar län (nytt namn)"})
         api("package_patch", token=token, id=some["many"][2]["id"], title="Ändrad medan arbetaren kör")
-        before = len(builds())
         _until(lambda: not queue.jobs and any(b["document"] == "catalog-ttl" for b in builds()[before:])
                and not any(w.get_current_job_id() for w in Worker.all(connection=queue.connection, queue=queue)),
                120, "the worker refreshed the catalogs")
@@ -428,11 +428,17 @@ def test_the_running_worker_refreshes_the_catalogs_with_a_site_title_changed_sin
         assert "Öppna data i Kalmar län (nytt namn)" in {str(t) for t in graph.objects(catalog, DCTERMS.title)}
         assert any(str(t) == "Ändrad medan arbetaren kör" for t in graph.objects(None, DCTERMS.title))
     finally:
-        worker.terminate()
-        worker.wait(timeout=60)
-        log.close()
-        _forget_worker(worker.pid)
-        api("config_option_update", token=token, **{"ckan.site_title": old_title})
+        try:
+            worker.terminate()
+            try:
+                worker.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait(timeout=30)
+            log.close()
+            _forget_worker(worker.pid)
+        finally:
+            api("config_option_update", token=token, **{"ckan.site_title": old_title})
 
 
 def test_the_operators_queue_pending_also_queues_the_catalogs_refresh(some, cli):

@@ -220,6 +220,7 @@ def solr_cutting_off(monkeypatch):
     monkeypatch.setitem(tk.config, "solr_url", f"http://127.0.0.1:{server.server_address[1]}{real.path}")
     yield server
     server.shutdown()
+    server.server_close()
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")

@@ -13,17 +13,24 @@ runs: the site settings an administrator edits in the web UI (``app_globals``, o
 """
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import ckan.lib.app_globals as app_globals
 import ckan.lib.jobs as ckan_jobs
 
+log = logging.getLogger(__name__)
+
 
 class Worker(ckan_jobs.Worker):
     def main_work_horse(self, job: Any, queue: Any) -> None:
         # Right after the fork, in the work horse: RQ's own start of a work horse, without CKAN's
-        # load_environment (module notes).
-        app_globals.reset()
+        # load_environment (module notes). Outside RQ's own handling of the work horse, so nothing may
+        # escape: if the settings cannot be read (the database unreachable), the job runs with the worker's.
+        try:
+            app_globals.reset()
+        except Exception:  # noqa: BLE001 - the job still runs, and says why below
+            log.exception("the site settings could not be read again for job %s", job.id)
         return super(ckan_jobs.Worker, self).main_work_horse(job, queue)
 
 

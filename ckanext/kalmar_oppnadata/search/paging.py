@@ -1,10 +1,12 @@
 """Every dataset a search gives, page by page: for the catalogs, the overview and the operator's commands."""
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
-import pysolr
+import requests
+import simplejson
 
 import ckan.plugins.toolkit as tk
 
@@ -31,6 +33,7 @@ def _page(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     request goes to a node that answers (bench/RESULTS-cluster.md, the Solr node fault)."""
     try:
         return tk.get_action("package_search")(dict(context), dict(data_dict))
-    except pysolr.json.JSONDecodeError as error:  # the JSON module pysolr reads Solr's answers with
-        log.warning("Solr's answer to a page of datasets was cut off (%s); asking again", error)
+    except (json.JSONDecodeError, simplejson.JSONDecodeError, requests.exceptions.ChunkedEncodingError) as error:
+        # Cut off without a length (pysolr cannot decode the half it got) or against its declared length.
+        log.warning("Solr's answer to a page of datasets was cut off (%r); asking again", error)
         return tk.get_action("package_search")(dict(context), dict(data_dict))
