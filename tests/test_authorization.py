@@ -69,7 +69,7 @@ PROPOSAL_PAGES = {"/dataset/fran-fil", "/dataset/<id>/forslag", "/dataset/<id>/f
 
 # What the region's operator does from the command line only, and must not be reachable over HTTP.
 CLI_ONLY = {"setup", "validate-catalog", "queue-pending", "harvest-source", "harvest-consumer", "upkeep",
-            "index-reconcile"}
+            "index-reconcile", "jobs-worker"}
 
 USERS = ["anonymous", "editor of another organization", "editor of the organization", "sysadmin"]
 
