@@ -18,16 +18,16 @@ from pathlib import Path
 import requests
 from redis import Redis
 from rq import Queue
-from rq.registry import StartedJobRegistry
+from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 
 
 def waiting(redis: Redis) -> dict[str, int]:
-    """Jobs queued or running, per queue."""
+    """Jobs queued, running or scheduled for later (the catalogs' refresh), per queue."""
     # (not RQ's own ":intermediate" lists: a job a killed worker had just taken stays there until RQ cleans it)
     names = [key.decode()[len("rq:queue:"):] for key in redis.keys("rq:queue:*")
              if not key.decode().endswith(":intermediate")]
     return {name: len(Queue(name, connection=redis)) + len(StartedJobRegistry(name, connection=redis))
-            for name in names}
+            + len(ScheduledJobRegistry(name, connection=redis)) for name in names}
 
 
 def drain(redis_url: str, timeout: float = 900) -> dict[str, int]:

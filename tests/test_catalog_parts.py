@@ -8,6 +8,7 @@ version only when that leaks nothing; the portal's own job records change neithe
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -340,9 +341,15 @@ def test_a_save_reaching_the_index_after_a_later_one_is_in_the_next_catalog(app,
 
 # ----------------------------------------------------------------------------- refreshed in the background
 def _drain_queue() -> None:
+    from rq.registry import ScheduledJobRegistry
+
     from ckan.lib import jobs as ckan_jobs
 
-    ckan_jobs.get_queue().empty()
+    queue = ckan_jobs.get_queue()
+    queue.empty()
+    registry = ScheduledJobRegistry(queue=queue)
+    for job_id in registry.get_job_ids():
+        registry.remove(job_id, delete_job=True)
 
 
 def test_after_a_change_the_worker_refreshes_the_catalogs_so_no_visitor_waits(app, api, some, cli):
@@ -394,33 +401,60 @@ def test_after_a_change_the_worker_refreshes_the_catalogs_so_no_visitor_waits(ap
     assert_same_as_whole(app)
 
 
-def test_the_running_worker_refreshes_the_catalogs_with_a_site_title_changed_since_it_started(app, api, some):
-    """The portal's jobs worker (`ckan kalmar jobs-worker`, jobs/worker.py) does not load CKAN again for
-    each job; what an administrator changes in the web UI while it runs (the site's title, the catalog's
-    title) is still what its next job uses: the catalog it refreshes has the new title, so the next visitor
-    gets it kept, with no build in the request."""
+@contextlib.contextmanager
+def _running_worker():
+    """The portal's jobs worker (``ckan kalmar jobs-worker``) running as it does in the stack, with its
+    scheduler, until the block ends."""
     from rq import Worker
 
     from ckan.lib import jobs as ckan_jobs
 
     from .test_outages import _forget_worker, _until
 
-    token = some["token"]
-    _drain_queue()
     queue = ckan_jobs.get_queue()
     log = open(STACK / "logs" / "test-running-worker.log", "w")
     worker = subprocess.Popen([CKAN, "-c", str(ROOT / "test.ini"), "kalmar", "jobs-worker"], env=os.environ,
                               stdout=log, stderr=subprocess.STDOUT)
-    old_title = tk.config.get("ckan.site_title")
     try:
         _until(lambda: any(w.pid == worker.pid for w in Worker.all(connection=queue.connection, queue=queue)),
                120, "the worker started")
-        before = len(builds())
-        api("config_option_update", token=token, **{"ckan.site_title": "Öppna data i Kalmar län (nytt namn)"})
-        api("package_patch", token=token, id=some["many"][2]["id"], title="Ändrad medan arbetaren kör")
-        _until(lambda: not queue.jobs and any(b["document"] == "catalog-ttl" for b in builds()[before:])
-               and not any(w.get_current_job_id() for w in Worker.all(connection=queue.connection, queue=queue)),
-               120, "the worker refreshed the catalogs")
+        yield queue
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=30)
+        log.close()
+        _forget_worker(worker.pid)
+
+
+def _idle(queue) -> bool:
+    from rq import Worker
+    from rq.registry import ScheduledJobRegistry
+
+    return (not queue.jobs and not ScheduledJobRegistry(queue=queue).get_job_ids()
+            and not any(w.get_current_job_id() for w in Worker.all(connection=queue.connection, queue=queue)))
+
+
+def test_the_running_worker_refreshes_the_catalogs_with_a_site_title_changed_since_it_started(app, api, some):
+    """The portal's jobs worker (`ckan kalmar jobs-worker`, jobs/worker.py) does not load CKAN again for
+    each job; what an administrator changes in the web UI while it runs (the site's title, the catalog's
+    title) is still what its next job uses: the catalog it refreshes has the new title, so the next visitor
+    gets it kept, with no build in the request."""
+    from .test_outages import _until
+
+    token = some["token"]
+    _drain_queue()
+    old_title = tk.config.get("ckan.site_title")
+    try:
+        with _running_worker() as queue:
+            before = len(builds())
+            api("config_option_update", token=token, **{"ckan.site_title": "Öppna data i Kalmar län (nytt namn)"})
+            api("package_patch", token=token, id=some["many"][2]["id"], title="Ändrad medan arbetaren kör")
+            _until(lambda: _idle(queue) and any(b["document"] == "catalog-ttl" for b in builds()[before:]),
+                   120, "the worker refreshed the catalogs")
         response = app.get("/catalog.ttl")
         assert response.status_code == 200 and response.headers["X-Kalmar-Catalog"] == "kept"
         graph = Graph().parse(data=response.body, format="turtle")
@@ -428,17 +462,46 @@ def test_the_running_worker_refreshes_the_catalogs_with_a_site_title_changed_sin
         assert "Öppna data i Kalmar län (nytt namn)" in {str(t) for t in graph.objects(catalog, DCTERMS.title)}
         assert any(str(t) == "Ändrad medan arbetaren kör" for t in graph.objects(None, DCTERMS.title))
     finally:
-        try:
-            worker.terminate()
-            try:
-                worker.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait(timeout=30)
-            log.close()
-            _forget_worker(worker.pid)
-        finally:
-            api("config_option_update", token=token, **{"ckan.site_title": old_title})
+        api("config_option_update", token=token, **{"ckan.site_title": old_title})
+
+
+def test_saves_in_a_burst_are_refreshed_once_after_the_delay_and_no_visitor_misses_one(app, api, some,
+                                                                                       monkeypatch):
+    """With ``catalog_refresh_delay`` (10 s in the portal, 0 in the other tests), the first save schedules
+    the refresh for later and the saves meanwhile schedule nothing: the running worker's scheduler queues
+    it once, and it refreshes every kept catalog for all of them. A visitor who asks before that gets
+    every save anyway, built in the request."""
+    from rq.job import Job
+    from rq.registry import ScheduledJobRegistry
+
+    from .test_outages import _until
+
+    token = some["token"]
+    served(app, "/catalog.ttl")  # kept before the saves
+    _drain_queue()
+    monkeypatch.setitem(tk.config, "ckanext.kalmar_oppnadata.catalog_refresh_delay", 4)
+    with _running_worker() as queue:
+        before = len(builds())
+        for n, dataset in enumerate(some["many"][5:8]):
+            api("package_patch", token=token, id=dataset["id"], title=f"Sparad i skuren {n}")
+        assert ScheduledJobRegistry(queue=queue).get_job_ids() == ["kalmar-catalog-refresh"]
+        assert Job.fetch("kalmar-catalog-refresh", connection=queue.connection).get_status() == "scheduled"
+        assert "kalmar-catalog-refresh" not in [job.id for job in queue.jobs]  # not yet
+
+        # A visitor before the refresh: all three saves, in a document built in the request.
+        response = app.get("/catalog.rdf")
+        assert response.status_code == 200 and response.headers["X-Kalmar-Catalog"] != "kept"
+        titles = {str(t) for t in Graph().parse(data=response.body, format="xml").objects(None, DCTERMS.title)}
+        assert {f"Sparad i skuren {n}" for n in range(3)} <= titles
+
+        _until(lambda: _idle(queue) and any(b["document"] == "catalog-ttl" for b in builds()[before:]),
+               120, "the scheduled refresh ran")
+    by_worker = [b["document"] for b in builds()[before:] if b["pid"] != os.getpid()]
+    assert sorted(by_worker) == ["catalog-jsonld", "catalog-ttl"]  # once; the RDF/XML was current already
+    response = app.get("/catalog.ttl")
+    assert response.status_code == 200 and response.headers["X-Kalmar-Catalog"] == "kept"
+    titles = {str(t) for t in Graph().parse(data=response.body, format="turtle").objects(None, DCTERMS.title)}
+    assert {f"Sparad i skuren {n}" for n in range(3)} <= titles
 
 
 def test_the_operators_queue_pending_also_queues_the_catalogs_refresh(some, cli):

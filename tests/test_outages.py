@@ -313,8 +313,11 @@ def _kill_tree(pid: int) -> None:
 
 def _forget_worker(pid: int) -> None:
     """A killed worker stays in RQ's register until its RQ heartbeat expires (minutes): take it out, so
-    that later tests count only live workers."""
+    that later tests count only live workers. The lock of the scheduler that died with it (it expires after
+    a minute) goes too, so that the next test's worker runs the scheduled jobs at once (no two of the
+    tests' long-running workers run at the same time)."""
     from rq import Worker
+    from rq.scheduler import RQScheduler
 
     from ckan.lib import jobs as ckan_jobs
 
@@ -322,6 +325,7 @@ def _forget_worker(pid: int) -> None:
     for worker in Worker.all(connection=queue.connection, queue=queue):
         if worker.pid == pid:
             worker.register_death()
+    queue.connection.delete(RQScheduler.get_locking_key(queue.name))
 
 
 def _load_status(api, token, resource_id):

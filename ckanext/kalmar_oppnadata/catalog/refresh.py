@@ -8,13 +8,18 @@ a request (``documents.*_file``): assembled from its parts, one build at a time 
 The portal's complete catalog is refreshed in each format; an organization's catalog and the HVD catalog
 only in the formats someone has asked for since the last deployment (a kept version of it is on disk).
 
-The job is queued once: while one waits in the queue, further saves queue nothing (the waiting job will see
-them). A request that comes before the job has run builds the document itself, as before; one that comes
-while the job builds waits for that build rather than starting its own.
+The job is queued once: while one waits, further saves queue nothing (the waiting job will see them). It
+enters the queue ``ckanext.kalmar_oppnadata.catalog_refresh_delay`` seconds after the save that scheduled
+it, so that a burst of saves is followed by one refresh, not one per save (each assembles every kept
+document). A request that comes before the job has run builds the document itself, as before; one that
+comes while the job builds waits for that build rather than starting its own. Either way a catalog never
+shows less than every save made before the request.
 """
 from __future__ import annotations
 
 import logging
+
+import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.catalog import caching, documents, keeping, listing, parts
 from ckanext.kalmar_oppnadata.jobs.queue import enqueue_unique
@@ -26,7 +31,8 @@ JOB_ID = "kalmar-catalog-refresh"
 
 def queue() -> int:
     """Queue the refresh unless one is already waiting; 1 if queued now."""
-    return enqueue_unique(refresh, JOB_ID, "Katalogerna uppdateras efter en ändring", timeout=3600)
+    return enqueue_unique(refresh, JOB_ID, "Katalogerna uppdateras efter en ändring", timeout=3600,
+                          delay=tk.config.get("ckanext.kalmar_oppnadata.catalog_refresh_delay"))
 
 
 def refresh() -> dict[str, str]:

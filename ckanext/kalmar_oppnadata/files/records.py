@@ -44,21 +44,23 @@ def same_file(record: dict[str, Any], resource: dict[str, Any]) -> bool:
     return record.get("file_url") == resource.get("url")
 
 
-def write(resource_id: str, field: str, record: dict[str, Any], index: bool = True) -> None:
+def write(resource_id: str, field: str, record: dict[str, Any], index: bool = True) -> str | None:
     """Store ``record`` as the resource's ``field`` (one of ``FIELDS``), commit, and index its dataset
-    (unless ``index`` is false: ``indexed_if_still_running``)."""
+    (unless ``index`` is false: ``indexed_if_still_running``). The dataset's id, or None if the resource is
+    gone (nothing stored)."""
     if field not in FIELDS:
         raise ValueError(f"not a job record: {field}")
     resource = (model.Session.query(model.Resource).filter(model.Resource.id == resource_id)
                 .with_for_update().one_or_none())
     if resource is None or resource.state != "active":
         model.Session.rollback()
-        return  # deleted since the job was queued
+        return None  # deleted since the job was queued
     resource.extras = {**(resource.extras or {}), field: json.dumps(record)}
     package_id = resource.package_id
     model.Session.commit()
     if index:
         reindexing.reindex(package_id)
+    return package_id
 
 
 @contextlib.contextmanager
@@ -71,7 +73,10 @@ def indexed_if_still_running(resource_id: str, field: str, record: dict[str, Any
     each index write is a commit of the search index. The indexing is done from a thread of its own, and
     never after the block has ended, so the job's final record, written and indexed after the block, is
     always what the index holds last."""
-    write(resource_id, field, record, index=False)
+    package_id = write(resource_id, field, record, index=False)
+    if package_id is None:
+        yield  # the resource is gone: nothing stored, nothing to index
+        return
     done = False
     lock = threading.Lock()
 
@@ -83,7 +88,6 @@ def indexed_if_still_running(resource_id: str, field: str, record: dict[str, Any
         finally:
             model.Session.remove()  # the thread's own session and connection
 
-    package_id = model.Session.query(model.Resource.package_id).filter(model.Resource.id == resource_id).scalar()
     timer = threading.Timer(after, index_unless_done)
     timer.daemon = True
     timer.start()

@@ -7,6 +7,7 @@ every check and load that is missing or stale.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any, Callable
 
 from redis.exceptions import RedisError
@@ -34,10 +35,18 @@ def enqueue_once(function: Callable[[str], None], kind: str, resource_id: str, t
     return enqueue_unique(function, f"kalmar-{kind}-{resource_id}", title, [resource_id], timeout)
 
 
+# A job waiting to run: in the queue, waiting for another, or scheduled for later (``delay``)
+WAITING = ("queued", "deferred", "scheduled")
+
+
 def enqueue_unique(function: Callable[..., Any], job_id: str, title: str, args: list[Any] | None = None,
-                   timeout: int = 300) -> int:
+                   timeout: int = 300, delay: int = 0) -> int:
     """Queue ``function(*args)`` as the job ``job_id`` unless that job is already waiting. Returns 1 if
     queued now.
+
+    With ``delay`` (seconds), the job is scheduled to enter the queue that much later (the jobs worker's
+    scheduler moves it), so that what happens meanwhile is done by one run: the job is queued at most once
+    per ``delay`` and what it does, plus the time it runs.
 
     If Redis cannot be reached, nothing is queued and the save goes on: ``ckan kalmar queue-pending``
     queues what is missing later."""
@@ -48,11 +57,17 @@ def enqueue_unique(function: Callable[..., Any], job_id: str, title: str, args: 
 
     try:
         try:
-            if Job.fetch(job_id, connection=ckan_jobs.get_queue().connection).get_status() in ("queued", "deferred"):
+            if Job.fetch(job_id, connection=ckan_jobs.get_queue().connection).get_status() in WAITING:
                 return 0
         except NoSuchJobError:
             pass
-        tk.enqueue_job(function, args or [], title=title, rq_kwargs={"timeout": timeout, "job_id": job_id})
+        if delay > 0:
+            # As ``tk.enqueue_job`` does, with the title in the job's meta (``ckan jobs list`` shows it)
+            ckan_jobs.get_queue().enqueue_in(timedelta(seconds=delay), function, *(args or []), job_id=job_id,
+                                             job_timeout=timeout, meta={"title": title})
+            log.info("%s scheduled in %s s", title, delay)
+        else:
+            tk.enqueue_job(function, args or [], title=title, rq_kwargs={"timeout": timeout, "job_id": job_id})
     except RedisError as error:
         log.warning("%s not queued (Redis unreachable: %s)", title, error)
         return 0

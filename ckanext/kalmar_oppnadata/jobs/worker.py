@@ -10,6 +10,12 @@ The work horse is a fork of a worker that has loaded CKAN already, so it starts 
 This worker keeps the rest of CKAN's (the database engine disposed of before the fork and after the job,
 the fork observers, the logging) and refreshes in the work horse only what can change while the worker
 runs: the site settings an administrator edits in the web UI (``app_globals``, one query).
+
+Jobs scheduled for later (the catalogs' refresh, ``catalog/refresh.py``) are moved into the queue by RQ's
+scheduler, which one worker runs (it holds a lock in Redis). If that worker dies, the lock expires after
+about a minute, and another worker takes it over at its next maintenance: every ``MAINTENANCE`` seconds
+after a job, and at the latest when its wait for a job (``WORKER_TTL`` less 15 s) ends. RQ's defaults (10
+minutes, 420 s) would leave a scheduled job waiting that long.
 """
 from __future__ import annotations
 
@@ -20,6 +26,9 @@ import ckan.lib.app_globals as app_globals
 import ckan.lib.jobs as ckan_jobs
 
 log = logging.getLogger(__name__)
+
+MAINTENANCE = 30
+WORKER_TTL = 60
 
 
 class Worker(ckan_jobs.Worker):
@@ -37,4 +46,5 @@ class Worker(ckan_jobs.Worker):
 def work(queues: list[str], burst: bool = False, max_idle_time: int | None = None,
          with_scheduler: bool = True) -> bool:
     """Take jobs from ``queues`` (CKAN's default queue if none) and run them, as ``ckan jobs worker``."""
-    return Worker(queues).work(burst=burst, max_idle_time=max_idle_time, with_scheduler=with_scheduler)
+    worker = Worker(queues, maintenance_interval=MAINTENANCE, worker_ttl=WORKER_TTL)
+    return worker.work(burst=burst, max_idle_time=max_idle_time, with_scheduler=with_scheduler)
