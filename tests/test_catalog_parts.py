@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -402,9 +403,9 @@ def test_after_a_change_the_worker_refreshes_the_catalogs_so_no_visitor_waits(ap
 
 
 @contextlib.contextmanager
-def _running_worker():
+def _running_worker(ini: Path = ROOT / "test.ini", processes: list | None = None):
     """The portal's jobs worker (``ckan kalmar jobs-worker``) running as it does in the stack, with its
-    scheduler, until the block ends."""
+    scheduler, until the block ends (its process appended to ``processes``)."""
     from rq import Worker
 
     from ckan.lib import jobs as ckan_jobs
@@ -413,19 +414,23 @@ def _running_worker():
 
     queue = ckan_jobs.get_queue()
     log = open(STACK / "logs" / "test-running-worker.log", "w")
-    worker = subprocess.Popen([CKAN, "-c", str(ROOT / "test.ini"), "kalmar", "jobs-worker"], env=os.environ,
-                              stdout=log, stderr=subprocess.STDOUT)
+    worker = subprocess.Popen([CKAN, "-c", str(ini), "kalmar", "jobs-worker"], env=os.environ,
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    if processes is not None:
+        processes.append(worker)
     try:
         _until(lambda: any(w.pid == worker.pid for w in Worker.all(connection=queue.connection, queue=queue)),
                120, "the worker started")
         yield queue
-    finally:
-        worker.terminate()
+    finally:  # the worker and what it started (RQ's scheduler), as the stack stops a daemon
+        os.killpg(worker.pid, signal.SIGTERM)
         try:
             worker.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            worker.kill()
+            os.killpg(worker.pid, signal.SIGKILL)
             worker.wait(timeout=30)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGKILL)  # a scheduler left behind by a worker stopped mid-restart
         log.close()
         _forget_worker(worker.pid)
 
@@ -502,6 +507,44 @@ def test_saves_in_a_burst_are_refreshed_once_after_the_delay_and_no_visitor_miss
     assert response.status_code == 200 and response.headers["X-Kalmar-Catalog"] == "kept"
     titles = {str(t) for t in Graph().parse(data=response.body, format="turtle").objects(None, DCTERMS.title)}
     assert {f"Sparad i skuren {n}" for n in range(3)} <= titles
+
+
+def test_a_worker_grown_past_its_memory_limit_starts_again_in_its_process_and_goes_on(app, api, some, tmp_path):
+    """Jobs run in the worker's own process (jobs/worker.py). One that leaves the process above
+    ``jobs_worker_max_memory`` MB (here 1, so any job) makes the worker leave RQ's register after it and
+    start itself again: the same process, a new registration, and the next job is done."""
+    from rq import Worker
+
+    from .test_outages import _until
+
+    ini = tmp_path / "worker.ini"
+    ini.write_text(f"[app:main]\nuse = config:{ROOT / 'test.ini'}\n"
+                   "ckanext.kalmar_oppnadata.jobs_worker_max_memory = 1\n")
+    token = some["token"]
+    _drain_queue()
+    started: list = []
+    with _running_worker(ini, started) as queue:
+        process = started[0]
+
+        def registered() -> set[str]:
+            return {w.name for w in Worker.all(connection=queue.connection, queue=queue) if w.pid == process.pid}
+
+        first = registered()
+        before = len(builds())
+        api("package_patch", token=token, id=some["many"][9]["id"], title="Före omstarten")
+        _until(lambda: _idle(queue) and any(b["pid"] == process.pid for b in builds()[before:])
+               and (lambda now: now and now != first)(registered()), 120, "the save's jobs done")
+        assert "stopping to start again" in (STACK / "logs" / "test-running-worker.log").read_text()
+
+        again = len(builds())
+        api("package_patch", token=token, id=some["many"][10]["id"], title="Efter omstarten")
+        _until(lambda: _idle(queue) and any(b["document"] == "catalog-ttl" and b["pid"] == process.pid
+                                            for b in builds()[again:]), 120, "the next job done")
+        assert process.poll() is None  # the same process throughout
+    response = app.get("/catalog.ttl")
+    assert response.headers["X-Kalmar-Catalog"] == "kept"
+    titles = {str(t) for t in Graph().parse(data=response.body, format="turtle").objects(None, DCTERMS.title)}
+    assert {"Före omstarten", "Efter omstarten"} <= titles
 
 
 def test_the_operators_queue_pending_also_queues_the_catalogs_refresh(some, cli):

@@ -1,15 +1,29 @@
-"""The jobs worker the portal runs (``ckan kalmar jobs-worker``): CKAN's, without loading CKAN again per job.
+"""The jobs worker the portal runs (``ckan kalmar jobs-worker``): CKAN's, with each job run in the worker's
+own process.
 
 CKAN's worker (``ckan jobs worker``, ``ckan.lib.jobs.Worker``) forks a work horse for each job, as RQ does,
 and the work horse first runs ``load_environment``: every plugin unloaded and loaded again, templates and
-configuration included. Measured on the cluster (bench/RESULTS-cluster.md), that took about 0.7 s of CPU
-per job, more than most of the portal's jobs themselves; each dataset saved queues two (its DataStore load
-and the catalogs' refresh).
+configuration included: about 0.7 s of CPU per job, measured on the cluster (bench/RESULTS-cluster.md).
+Forking without that reload still cost about 0.2 s of CPU per job: each work horse starts cold, and makes
+again what the worker's process had never made (the Swedish locale's data, the database connection, the
+compiled queries), then throws it away. A DataStore load of a file that cannot be fetched, the commonest
+job under load, cost 267 ms of CPU forked and 49 ms in the worker's process.
 
-The work horse is a fork of a worker that has loaded CKAN already, so it starts with everything loaded.
-This worker keeps the rest of CKAN's (the database engine disposed of before the fork and after the job,
-the fork observers, the logging) and refreshes in the work horse only what can change while the worker
-runs: the site settings an administrator edits in the web UI (``app_globals``, one query).
+So this worker runs each job in its own process, as RQ's ``SimpleWorker`` does, and keeps the rest of
+CKAN's (its registration, its log lines, failure handling; no ``IForkObserver`` is told of a fork, as none
+is made). Around each job:
+
+- before it, the site settings an administrator edits in the web UI are read again (``app_globals``, one
+  query), so a job uses what is set now, not what was set when the worker started;
+- after it, the job's database session is closed (``Session.remove``); the connection pool stays;
+- a job's time limit still holds (RQ's alarm signal, in this process);
+- if the process has grown beyond ``ckanext.kalmar_oppnadata.jobs_worker_max_memory`` MB (a large file's
+  load leaves Python's memory with the process), the worker stops taking jobs, leaves RQ's register and
+  starts itself again in the same process (``exec``), so its memory never stays at a large load's peak.
+
+A job that kills its process (out of memory) kills the worker: it is restarted as any stopped daemon (the
+stack's ``start`` and ``cluster restore``, the containers' restart policy), and ``ckan kalmar
+queue-pending`` queues again the load it interrupted (its heartbeat expired, jobs/heartbeat.py).
 
 Jobs scheduled for later (the catalogs' refresh, ``catalog/refresh.py``) are moved into the queue by RQ's
 scheduler, which one worker runs (it holds a lock in Redis). If that worker dies, the lock expires after
@@ -20,10 +34,19 @@ minutes, 420 s) would leave a scheduled job waiting that long.
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import sys
 from typing import Any
+
+from rq.exceptions import StopRequested
+from rq.worker import WorkerStatus
+from rq.worker.worker_classes import SimpleWorker
 
 import ckan.lib.app_globals as app_globals
 import ckan.lib.jobs as ckan_jobs
+import ckan.model as model
+import ckan.plugins.toolkit as tk
 
 log = logging.getLogger(__name__)
 
@@ -31,20 +54,69 @@ MAINTENANCE = 30
 WORKER_TTL = 60
 
 
+def resident_megabytes() -> float:
+    """The process's resident memory now (Linux: /proc/self/statm), in MB."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 class Worker(ckan_jobs.Worker):
-    def main_work_horse(self, job: Any, queue: Any) -> None:
-        # Right after the fork, in the work horse: RQ's own start of a work horse, without CKAN's
-        # load_environment (module notes). Outside RQ's own handling of the work horse, so nothing may
-        # escape: if the settings cannot be read (the database unreachable), the job runs with the worker's.
+    grown = False  # set when the process outgrew its limit: work() starts it again
+
+    def execute_job(self, job: Any, queue: Any) -> None:
+        """Run ``job`` here, as RQ's SimpleWorker does (module notes)."""
         try:
             app_globals.reset()
-        except Exception:  # noqa: BLE001 - the job still runs, and says why below
+        except Exception:  # noqa: BLE001 - the job still runs, with the settings read before
             log.exception("the site settings could not be read again for job %s", job.id)
-        return super(ckan_jobs.Worker, self).main_work_horse(job, queue)
+        title = f"{job.id} ({job.meta['title']})" if (job.meta or {}).get("title") else job.id
+        origin = ckan_jobs.remove_queue_name_prefix(job.origin)
+        log.info('Worker %s starts job %s from queue "%s"', self.key, title, origin)  # as CKAN's worker logs it
+        self.prepare_execution(job)
+        self.perform_job(job, queue)
+        self.set_state(WorkerStatus.IDLE)
+        log.info('Worker %s has finished job %s from queue "%s"', self.key, title, origin)
+        limit = tk.config.get("ckanext.kalmar_oppnadata.jobs_worker_max_memory")
+        if limit and (used := resident_megabytes()) > limit:
+            log.warning("jobs worker at %.0f MB after job %s (limit %s MB): stopping to start again", used, job.id,
+                        limit)
+            self.grown = True
+            raise StopRequested()  # RQ's loop ends, and its teardown leaves the register, stops the scheduler
+
+    def get_heartbeat_ttl(self, job: Any) -> int:
+        # No work horse sends heartbeats while the job runs: the worker's registration lasts the job's limit.
+        return SimpleWorker.get_heartbeat_ttl(self, job)
+
+    def perform_job(self, job: Any, queue: Any) -> bool:
+        # RQ's, without CKAN's disposal of the database engine after each job (meant for a work horse about
+        # to exit): the job's session is closed, the pool kept.
+        try:
+            return super(ckan_jobs.Worker, self).perform_job(job, queue)
+        finally:
+            try:
+                model.Session.remove()
+            except Exception:  # noqa: BLE001 - as CKAN's worker: logged, the next job gets a new session
+                log.exception("error while closing the job's database session")
 
 
 def work(queues: list[str], burst: bool = False, max_idle_time: int | None = None,
          with_scheduler: bool = True) -> bool:
-    """Take jobs from ``queues`` (CKAN's default queue if none) and run them, as ``ckan jobs worker``."""
+    """Take jobs from ``queues`` (CKAN's default queue if none) and run them, as ``ckan jobs worker``; start
+    the process again (the same command) if it outgrew its memory limit."""
     worker = Worker(queues, maintenance_interval=MAINTENANCE, worker_ttl=WORKER_TTL)
-    return worker.work(burst=burst, max_idle_time=max_idle_time, with_scheduler=with_scheduler)
+    try:
+        result = worker.work(burst=burst, max_idle_time=max_idle_time, with_scheduler=with_scheduler)
+    except StopRequested:  # told to stop while it was stopping to start again: it stays stopped
+        log.info("jobs worker stopped on request")
+        return True
+    if worker.grown:
+        if "jobs-worker" not in sys.argv[1:]:  # run from Python (a test's CLI runner): only stopped
+            log.warning("jobs worker stopped, not started again: not run as `ckan kalmar jobs-worker`")
+            return result
+        # From here a stop signal ends the process at once: it has left RQ's register already.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        logging.shutdown()
+        os.execv(sys.executable, [sys.executable, *sys.argv])
+    return result
