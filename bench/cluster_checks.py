@@ -25,7 +25,7 @@ def waiting(redis: Redis) -> dict[str, int]:
     """Jobs queued, running or scheduled for later (the catalogs' refresh), per queue."""
     # (not RQ's own ":intermediate" lists: a job a killed worker had just taken stays there until RQ cleans it)
     names = [key.decode()[len("rq:queue:"):] for key in redis.keys("rq:queue:*")
-             if not key.decode().endswith(":intermediate")]
+             if ":intermediate" not in key.decode()]  # (nor RQ's "first seen" marks of those jobs)
     return {name: len(Queue(name, connection=redis)) + len(StartedJobRegistry(name, connection=redis))
             + len(ScheduledJobRegistry(name, connection=redis)) for name in names}
 

@@ -53,7 +53,7 @@ def mix_section(runs: dict[str, dict]) -> list[str]:
     roles = sorted({role for r in runs.values() for role in (r.get("cpu") or {}).get("cores_by_role", {})})
     if roles:
         lines += ["", "Where the machine's CPU went in each run (cores, averaged over the run; every process by its "
-                  "command line, a jobs worker with the work horses it forked):", "", *table("server", *roles)]
+                  "command line, a jobs worker with every process it started):", "", *table("server", *roles)]
         for label in TARGETS:
             shares = ((runs.get(label) or {}).get("cpu") or {}).get("cores_by_role")
             if shares:
