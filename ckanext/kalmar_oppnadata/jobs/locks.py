@@ -30,7 +30,7 @@ def one_at_a_time(name: str, wait: float) -> Iterator[bool]:
     yields whether another run was waited for."""
     connection = model.meta.engine.connect()
     key = {"c": _LOCK_CLASS, "o": _lock_id(name)}
-    waited = False
+    waited = released = False
     try:
         deadline = time.monotonic() + wait
         while not connection.execute(sa.text("SELECT pg_try_advisory_lock(:c, :o)"), key).scalar():
@@ -44,5 +44,10 @@ def one_at_a_time(name: str, wait: float) -> Iterator[bool]:
         finally:
             connection.execute(sa.text("SELECT pg_advisory_unlock(:c, :o)"), key)
             connection.commit()
+            released = True
     finally:
+        if not released:
+            # Interrupted (a job's time limit, a stop) with the lock perhaps held: the connection is closed
+            # rather than returned to the pool, which ends its session and every lock it held.
+            connection.invalidate()
         connection.close()

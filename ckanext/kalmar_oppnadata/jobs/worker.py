@@ -19,7 +19,15 @@ is made). Around each job:
 - a job's time limit still holds (RQ's alarm signal, in this process);
 - if the process has grown beyond ``ckanext.kalmar_oppnadata.jobs_worker_max_memory`` MB (a large file's
   load leaves Python's memory with the process), the worker stops taking jobs, leaves RQ's register and
-  starts itself again in the same process (``exec``), so its memory never stays at a large load's peak.
+  starts itself again in the same process (``exec``), so its memory never stays at a large load's peak
+  (not a burst worker, which ends when the queue is empty, nor one asked to stop meanwhile);
+- a job still running a minute after its time limit (stuck in a database call, where RQ's alarm cannot
+  interrupt it) ends the process, as RQ's forking worker kills such a work horse.
+
+Not done here, unlike RQ's forking worker: the worker's and the job's heartbeats in Redis are not renewed
+while a job runs. They are set for the job's whole time limit (plus a minute) when it starts, so a worker
+killed in the middle of a long job (the catalogs' refresh: an hour) is still listed by RQ, and by
+``/health``, until then.
 
 A job that kills its process (out of memory) kills the worker: it is restarted as any stopped daemon (the
 stack's ``start`` and ``cluster restore``, the containers' restart policy), and ``ckan kalmar
@@ -37,6 +45,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from typing import Any
 
 from rq.exceptions import StopRequested
@@ -63,22 +72,36 @@ def resident_megabytes() -> float:
 
 class Worker(ckan_jobs.Worker):
     grown = False  # set when the process outgrew its limit: work() starts it again
+    restarts = False  # whether it may stop for its memory (work(): not a burst worker)
 
     def execute_job(self, job: Any, queue: Any) -> None:
         """Run ``job`` here, as RQ's SimpleWorker does (module notes)."""
-        try:
-            app_globals.reset()
-        except Exception:  # noqa: BLE001 - the job still runs, with the settings read before
-            log.exception("the site settings could not be read again for job %s", job.id)
         title = f"{job.id} ({job.meta['title']})" if (job.meta or {}).get("title") else job.id
         origin = ckan_jobs.remove_queue_name_prefix(job.origin)
         log.info('Worker %s starts job %s from queue "%s"', self.key, title, origin)  # as CKAN's worker logs it
         self.prepare_execution(job)
-        self.perform_job(job, queue)
+        try:
+            app_globals.reset()
+        except StopRequested:
+            raise
+        except Exception:  # noqa: BLE001 - the job still runs, with the settings read before
+            log.exception("the site settings could not be read again for job %s", job.id)
+            model.Session.remove()  # not a failed transaction for the job to start in
+        # A job stuck where RQ's alarm cannot reach it (in a database call) ends the process a minute after
+        # its time limit, as RQ's forking worker kills its work horse; the worker is started again.
+        watchdog = threading.Timer(job.timeout + 60, _overran, [job.id]) if job.timeout and job.timeout > 0 else None
+        if watchdog:
+            watchdog.daemon = True
+            watchdog.start()
+        try:
+            self.perform_job(job, queue)
+        finally:
+            if watchdog:
+                watchdog.cancel()
         self.set_state(WorkerStatus.IDLE)
         log.info('Worker %s has finished job %s from queue "%s"', self.key, title, origin)
         limit = tk.config.get("ckanext.kalmar_oppnadata.jobs_worker_max_memory")
-        if limit and (used := resident_megabytes()) > limit:
+        if self.restarts and limit and not self._stop_requested and (used := resident_megabytes()) > limit:
             log.warning("jobs worker at %.0f MB after job %s (limit %s MB): stopping to start again", used, job.id,
                         limit)
             self.grown = True
@@ -100,23 +123,30 @@ class Worker(ckan_jobs.Worker):
                 log.exception("error while closing the job's database session")
 
 
+def _overran(job_id: str) -> None:
+    log.critical("job %s is still running a minute after its time limit: the jobs worker ends", job_id)
+    logging.shutdown()
+    os._exit(1)
+
+
 def work(queues: list[str], burst: bool = False, max_idle_time: int | None = None,
          with_scheduler: bool = True) -> bool:
     """Take jobs from ``queues`` (CKAN's default queue if none) and run them, as ``ckan jobs worker``; start
-    the process again (the same command) if it outgrew its memory limit."""
+    the process again (the same command) if it outgrew its memory limit. A burst worker (``burst``: until
+    the queues are empty, as the tests run it inside their own process) ends anyway, and never restarts."""
     worker = Worker(queues, maintenance_interval=MAINTENANCE, worker_ttl=WORKER_TTL)
+    worker.restarts = not burst
     try:
         result = worker.work(burst=burst, max_idle_time=max_idle_time, with_scheduler=with_scheduler)
     except StopRequested:  # told to stop while it was stopping to start again: it stays stopped
         log.info("jobs worker stopped on request")
         return True
-    if worker.grown:
-        if "jobs-worker" not in sys.argv[1:]:  # run from Python (a test's CLI runner): only stopped
-            log.warning("jobs worker stopped, not started again: not run as `ckan kalmar jobs-worker`")
-            return result
+    if worker.grown and not worker._stop_requested:  # (not if a stop was asked for meanwhile)
         # From here a stop signal ends the process at once: it has left RQ's register already.
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
         os.execv(sys.executable, [sys.executable, *sys.argv])
     return result
