@@ -567,6 +567,30 @@ def test_a_job_stuck_past_its_time_limit_ends_the_worker_as_a_work_horse_would_b
     _drain_queue()
 
 
+def test_a_worker_killed_during_a_long_job_leaves_the_list_of_workers_within_a_minute_and_a_half():
+    """The job (its time limit 20 minutes) holds the worker; the worker's heartbeat is renewed meanwhile
+    for 90 s at a time, not for the job's whole limit: killed, it is gone from RQ's workers (what
+    ``/health`` counts) within that."""
+    from rq import Worker
+
+    from .test_outages import _until
+
+    _drain_queue()
+    started: list = []
+    with _running_worker(processes=started) as queue:
+        process = started[0]
+
+        def listed() -> list:
+            return [w for w in Worker.all(connection=queue.connection, queue=queue) if w.pid == process.pid]
+
+        queue.enqueue(os.system, "sleep 300", job_timeout=1200)
+        _until(lambda: any(w.get_current_job_id() for w in listed()), 60, "the worker took the job")
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        _until(lambda: not listed(), 150, "the killed worker left the list")
+    _drain_queue()
+
+
 def test_the_operators_queue_pending_also_queues_the_catalogs_refresh(some, cli):
     """Run by the stack at every start: after a deployment every part is made again in the background."""
     from ckan.cli.cli import ckan as ckan_cli

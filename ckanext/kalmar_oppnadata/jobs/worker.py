@@ -21,13 +21,15 @@ is made). Around each job:
   load leaves Python's memory with the process), the worker stops taking jobs, leaves RQ's register and
   starts itself again in the same process (``exec``), so its memory never stays at a large load's peak
   (not a burst worker, which ends when the queue is empty, nor one asked to stop meanwhile);
-- a job still running a minute after its time limit (stuck in a database call, where RQ's alarm cannot
-  interrupt it) ends the process, as RQ's forking worker kills such a work horse.
+- while it runs, a thread renews the worker's heartbeat in Redis (so a worker killed during a job leaves
+  RQ's list of workers, and ``/health``, within 90 s), and ends the process if the job is still running a
+  minute after its time limit (stuck in a database call, where RQ's alarm cannot interrupt it), as RQ's
+  forking worker kills such a work horse.
 
-Not done here, unlike RQ's forking worker: the worker's and the job's heartbeats in Redis are not renewed
-while a job runs. They are set for the job's whole time limit (plus a minute) when it starts, so a worker
-killed in the middle of a long job (the catalogs' refresh: an hour) is still listed by RQ, and by
-``/health``, until then.
+Not done here, unlike RQ's forking worker: the job's own heartbeat is not renewed while it runs; it is set
+for the job's whole time limit (plus a minute) when it starts. A job whose worker was killed is taken for
+abandoned (and failed by RQ's clean-up) only after that; a DataStore load is queued again sooner, through
+its own heartbeat (jobs/heartbeat.py) and ``ckan kalmar queue-pending``.
 
 A job that kills its process (out of memory) kills the worker: it is restarted as any stopped daemon (the
 stack's ``start`` and ``cluster restore``, the containers' restart policy), and ``ckan kalmar
@@ -46,6 +48,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from typing import Any
 
 from rq.exceptions import StopRequested
@@ -87,17 +90,14 @@ class Worker(ckan_jobs.Worker):
         except Exception:  # noqa: BLE001 - the job still runs, with the settings read before
             log.exception("the site settings could not be read again for job %s", job.id)
             model.Session.remove()  # not a failed transaction for the job to start in
-        # A job stuck where RQ's alarm cannot reach it (in a database call) ends the process a minute after
-        # its time limit, as RQ's forking worker kills its work horse; the worker is started again.
-        watchdog = threading.Timer(job.timeout + 60, _overran, [job.id]) if job.timeout and job.timeout > 0 else None
-        if watchdog:
-            watchdog.daemon = True
-            watchdog.start()
+        done = threading.Event()
+        watch = threading.Thread(target=self._watch, args=(job, done), name=f"watch {job.id}", daemon=True)
+        watch.start()
         try:
             self.perform_job(job, queue)
         finally:
-            if watchdog:
-                watchdog.cancel()
+            done.set()
+            watch.join()
         self.set_state(WorkerStatus.IDLE)
         log.info('Worker %s has finished job %s from queue "%s"', self.key, title, origin)
         limit = tk.config.get("ckanext.kalmar_oppnadata.jobs_worker_max_memory")
@@ -107,8 +107,34 @@ class Worker(ckan_jobs.Worker):
             self.grown = True
             raise StopRequested()  # RQ's loop ends, and its teardown leaves the register, stops the scheduler
 
+    def _watch(self, job: Any, done: threading.Event) -> None:
+        """While ``job`` runs: the worker's heartbeat in Redis, every ``job_monitoring_interval`` seconds (so
+        that a worker killed during a job leaves RQ's list of workers, and ``/health``, within
+        ``job_monitoring_interval`` + 60 s), and its end if the job is stuck a minute past its time limit
+        where RQ's alarm cannot reach it (a C call, a database call), as RQ's forking worker kills such a
+        work horse; the worker is then started again (module notes)."""
+        interval = self.job_monitoring_interval
+        deadline = time.monotonic() + job.timeout + 60 if job.timeout and job.timeout > 0 else None
+        while True:
+            wait = interval if deadline is None else min(interval, max(0.0, deadline - time.monotonic()))
+            if done.wait(wait):
+                return
+            if deadline is not None and time.monotonic() >= deadline:
+                _overran(job.id)
+            try:
+                self.heartbeat(interval + 60)
+            except Exception:  # noqa: BLE001 - Redis away for a moment: the next beat may reach it
+                log.warning("the jobs worker's heartbeat could not be sent", exc_info=True)
+
+    def prepare_job_execution(self, job: Any, *args: Any, **kwargs: Any) -> None:
+        super().prepare_job_execution(job, *args, **kwargs)
+        # RQ has just set the worker's heartbeat, like the job's, for the job's whole time limit: the
+        # worker's is renewed while the job runs (_watch), so it lasts one interval.
+        self.heartbeat(self.job_monitoring_interval + 60)
+
     def get_heartbeat_ttl(self, job: Any) -> int:
-        # No work horse sends heartbeats while the job runs: the worker's registration lasts the job's limit.
+        # The job's (and its execution's) heartbeat is not renewed while it runs (only the worker's, _watch):
+        # set for the job's whole time limit, so that RQ never takes a running job for an abandoned one.
         return SimpleWorker.get_heartbeat_ttl(self, job)
 
     def perform_job(self, job: Any, queue: Any) -> bool:
