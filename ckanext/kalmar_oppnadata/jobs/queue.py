@@ -55,16 +55,17 @@ def enqueue_unique(function: Callable[..., Any], job_id: str, title: str, args: 
 
     from ckan.lib import jobs as ckan_jobs
 
+    queue = ckan_jobs.get_queue()
     try:
         try:
-            if Job.fetch(job_id, connection=ckan_jobs.get_queue().connection).get_status() in WAITING:
+            if Job.fetch(job_id, connection=queue.connection).get_status() in WAITING:
                 return 0
         except NoSuchJobError:
             pass
         if delay > 0:
             # As ``tk.enqueue_job`` does, with the title in the job's meta (``ckan jobs list`` shows it)
-            ckan_jobs.get_queue().enqueue_in(timedelta(seconds=delay), function, *(args or []), job_id=job_id,
-                                             job_timeout=timeout, meta={"title": title})
+            queue.enqueue_in(timedelta(seconds=delay), function, *(args or []), job_id=job_id,
+                             job_timeout=timeout, meta={"title": title})
             log.info("%s scheduled in %s s", title, delay)
         else:
             tk.enqueue_job(function, args or [], title=title, rq_kwargs={"timeout": timeout, "job_id": job_id})
