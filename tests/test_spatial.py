@@ -78,6 +78,15 @@ class TestMaps:
         assert 'data-module="spatial-query"' in page
         assert "15.3357" in page and "17.1297" in page  # Kalmar län's extent
 
+    def test_search_page_starts_over_the_regions_extent_as_just_edited(self, app, api, places):
+        api("organization_patch", token=places["token"], id="region-kalmar-lan", spatial="16.11,56.22,16.33,56.44")
+        page = app.get("/dataset/").body
+        assert "16.11" in page and "56.44" in page
+        assert "15.3357" not in page
+        api("organization_patch", token=places["token"], id="region-kalmar-lan", state="deleted")
+        page = app.get("/dataset/").body  # a deleted organization's extent is not used
+        assert 'data-module="spatial-query"' in page and "16.11" not in page
+
     def test_tiles_come_from_the_configured_url_not_an_outside_service(self, app, places):
         page = app.get("/dataset/").body
         assert "/kalmar_oppnadata/blank-tile.png" in page

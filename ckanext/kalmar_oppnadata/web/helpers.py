@@ -136,13 +136,12 @@ def kalmar_specifications() -> tuple[dict[str, Any], ...]:
 
 
 def kalmar_default_map_extent() -> str:
-    """Where map search starts: the extent of the organization publishing the portal (the region); read
-    once per request (the search page's templates ask for it twice)."""
+    """Where map search starts: the extent of the organization publishing the portal (the region), as
+    stored; read once per request (the search page's templates ask for it twice)."""
     extent = getattr(tk.g, "_kalmar_map_extent", None)
     if extent is None:
         name = tk.config.get("ckanext.kalmar_oppnadata.catalog_publisher")
-        org = organizations.organization(name) if name else None
-        extent = tk.g._kalmar_map_extent = (org or {}).get("spatial") or ""
+        extent = tk.g._kalmar_map_extent = (organizations.stored_field(name, "spatial") if name else None) or ""
     return extent
 
 
