@@ -10,6 +10,7 @@ import dataclasses
 from importlib import resources
 from typing import Any, Callable
 
+import sqlalchemy as sa
 import yaml
 
 import ckan.model as model
@@ -35,15 +36,16 @@ def organization(id_or_name: str) -> dict[str, Any] | None:
     except tk.ObjectNotFound:
         return None
 
-def stored_field(name: str, key: str) -> str | None:
-    """One of an active organization's own extra fields (its schema's, such as ``spatial``) as stored, from
-    its row alone: for what a page shows on every request, where ``organization`` (the whole
-    ``organization_show``, validation included) cost several milliseconds. The stored value is what the
-    schema's validators made of the input; its output has no validators of its own."""
-    extras = (model.Session.query(model.Group.extras)
-              .filter(model.Group.name == name, model.Group.is_organization.is_(True),
-                      model.Group.state == "active").scalar())
-    return (extras or {}).get(key)
+def own_fields(id_or_name: str) -> dict[str, Any] | None:
+    """An active organization's title and its schema's own fields (``spatial``, ``email``...) as stored,
+    from its row alone; None if there is no such organization. For what a save or a page reads on every
+    request, where ``organization`` (the whole ``organization_show``, validation included) cost several
+    milliseconds. The stored values are what the schema's validators made of the input; its output has
+    no validators of its own."""
+    row = (model.Session.query(model.Group.title, model.Group.extras)
+           .filter(sa.or_(model.Group.id == id_or_name, model.Group.name == id_or_name),
+                   model.Group.is_organization.is_(True), model.Group.state == "active").first())
+    return None if row is None else {**(row.extras or {}), "title": row.title}
 
 
 def _text(value: Any) -> str:
@@ -166,7 +168,7 @@ def dataset_default(org_id: str, field: str, read: dict[str, Any] | None = None)
     keeps the organizations read, for the next field of the same save (one read per save, not per field)."""
     read = {} if read is None else read
     if org_id and org_id not in read:
-        read[org_id] = organization(org_id)
+        read[org_id] = own_fields(org_id)
     org = read.get(org_id) if org_id else None
     if org is None:
         return ""
