@@ -219,6 +219,7 @@ def test_a_second_run_of_a_load_waits_for_the_first(app, api, cli, kalmar_token)
 
     from ckanext.kalmar_oppnadata.files import loading
     from ckanext.kalmar_oppnadata.jobs import locks
+    from ckanext.kalmar_oppnadata.search import reindexing
 
     ds = dataset(api, kalmar_token, "kommuner")
     resource = upload(app, kalmar_token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
@@ -241,6 +242,7 @@ def test_a_second_run_of_a_load_waits_for_the_first(app, api, cli, kalmar_token)
         assert (load_status(api, kalmar_token, resource["id"]) or {}).get("status") != "complete"
     run.join(60)
     assert not failures and not run.is_alive()
+    reindexing.make_searchable()  # the record is indexed without a commit, as a burst worker commits at its end
     assert load_status(api, kalmar_token, resource["id"])["status"] == "complete"
     assert search(api, resource_id=resource["id"])["result"]["total"] == 4
 

@@ -9,6 +9,10 @@ resource's row and indexes the dataset again, as CKAN's DataStore records ``data
 ``package_update``. So the dataset's ``metadata_modified`` stays what its editors made it, no "changed
 dataset" activity is written in their name, and the catalog's kept part of the dataset, whose key leaves
 the records out (``catalog/keeping.py``), stays valid.
+
+The index is not committed for a record: it is in the index's next commit, at the latest a second later
+(``search/reindexing.py``). Until then ``package_show`` serves the record before (its index entry, whose
+``metadata_modified`` the record leaves as it was).
 """
 from __future__ import annotations
 
@@ -46,8 +50,8 @@ def same_file(record: dict[str, Any], resource: dict[str, Any]) -> bool:
 
 def write(resource_id: str, field: str, record: dict[str, Any], index: bool = True) -> str | None:
     """Store ``record`` as the resource's ``field`` (one of ``FIELDS``), commit, and index its dataset
-    (unless ``index`` is false: ``indexed_if_still_running``). The dataset's id, or None if the resource is
-    gone (nothing stored)."""
+    without an index commit (unless ``index`` is false: ``indexed_if_still_running``). The dataset's id, or
+    None if the resource is gone (nothing stored)."""
     if field not in FIELDS:
         raise ValueError(f"not a job record: {field}")
     resource = (model.Session.query(model.Resource).filter(model.Resource.id == resource_id)
@@ -59,7 +63,7 @@ def write(resource_id: str, field: str, record: dict[str, Any], index: bool = Tr
     package_id = resource.package_id
     model.Session.commit()
     if index:
-        reindexing.reindex(package_id)
+        reindexing.reindex(package_id, commit=False)
     return package_id
 
 
@@ -70,7 +74,7 @@ def indexed_if_still_running(resource_id: str, field: str, record: dict[str, Any
 
     Until the dataset is indexed again, its index entry (which ``package_show`` serves, the records leaving
     ``metadata_modified`` as it was) still has the record before; most loads are over in a moment, and
-    each index write is a commit of the search index. The indexing is done from a thread of its own, and
+    each index write costs the search index. The indexing is done from a thread of its own, and
     never after the block has ended, so the job's final record, written and indexed after the block, is
     always what the index holds last."""
     package_id = write(resource_id, field, record, index=False)
@@ -84,7 +88,7 @@ def indexed_if_still_running(resource_id: str, field: str, record: dict[str, Any
         try:
             with lock:
                 if not done:
-                    reindexing.reindex(package_id)
+                    reindexing.reindex(package_id, commit=False)
         finally:
             model.Session.remove()  # the thread's own session and connection
 

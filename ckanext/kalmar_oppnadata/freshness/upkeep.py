@@ -33,7 +33,8 @@ def due_for_reindex() -> list[str]:
 def refresh() -> int:
     ids = due_for_reindex()
     for package_id in ids:
-        reindexing.reindex(package_id)
-    if ids:
+        reindexing.reindex(package_id, commit=False)
+    if ids:  # one commit for all of them
+        reindexing.make_searchable()
         log.info("freshness: %d dataset(s) re-indexed", len(ids))
     return len(ids)

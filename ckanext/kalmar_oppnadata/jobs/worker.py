@@ -60,6 +60,8 @@ import ckan.lib.jobs as ckan_jobs
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.kalmar_oppnadata.search import reindexing
+
 log = logging.getLogger(__name__)
 
 MAINTENANCE = 30
@@ -167,6 +169,8 @@ def work(queues: list[str], burst: bool = False, max_idle_time: int | None = Non
     except StopRequested:  # told to stop while it was stopping to start again: it stays stopped
         log.info("jobs worker stopped on request")
         return True
+    if burst:  # what its jobs recorded is searchable when it returns, not only a second later
+        reindexing.make_searchable()
     if worker.grown and not worker._stop_requested:  # (not if a stop was asked for meanwhile)
         # From here a stop signal ends the process at once: it has left RQ's register already.
         signal.signal(signal.SIGTERM, signal.SIG_DFL)

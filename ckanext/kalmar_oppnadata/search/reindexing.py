@@ -26,18 +26,34 @@ from ckan.lib import search
 log = logging.getLogger(__name__)
 
 
-def reindex(package_id: str) -> bool:
-    """Index the dataset again if it still exists; commit. False if it was purged meanwhile."""
+def reindex(package_id: str, commit: bool = True) -> bool:
+    """Index the dataset again if it still exists. False if it was purged meanwhile.
+
+    With ``commit`` the index commits at once, as after CKAN's saves: the next search has it, and every
+    search after it starts on cold caches. Without it (what the jobs record about a file, which nobody
+    searches for the moment it is written) it is searchable at the index's next commit: a save's, or the
+    soft commit Solr makes within a second of an update without one (``autoSoftCommit`` in
+    stack/solr/solrconfig.xml). Under load the jobs' records then share the saves' commits; each commit
+    of its own cost more of Solr's CPU than the save that queued the jobs (bench/RESULTS-cluster.md)."""
     row = (model.Session.query(model.Package.id).filter(model.Package.id == package_id)
            .with_for_update(key_share=True).one_or_none())
     if row is None:
         model.Session.rollback()
         return False
     try:
-        search.rebuild(package_id)
+        if commit:
+            search.rebuild(package_id)
+        else:
+            search.rebuild(package_ids=[package_id], defer_commit=True)
     finally:
         model.Session.commit()  # releases the lock whether or not the index took it
     return True
+
+
+def make_searchable() -> None:
+    """Commit the index now and wait until searches see it: what was indexed without a commit is found
+    by the next search (a burst jobs worker before it returns, jobs/worker.py)."""
+    search.make_connection().commit(softCommit=True)
 
 
 def forget_purged(package_id: str) -> None:
