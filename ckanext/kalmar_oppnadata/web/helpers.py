@@ -141,7 +141,8 @@ def kalmar_default_map_extent() -> str:
     extent = getattr(tk.g, "_kalmar_map_extent", None)
     if extent is None:
         name = tk.config.get("ckanext.kalmar_oppnadata.catalog_publisher")
-        extent = tk.g._kalmar_map_extent = ((organizations.own_fields(name) if name else None) or {}).get("spatial") or ""
+        region = (organizations.own_fields(name) if name else None) or {}
+        extent = tk.g._kalmar_map_extent = region.get("spatial") or ""
     return extent
 
 
