@@ -11,6 +11,7 @@ from typing import Any
 
 from ckanext.kalmar_oppnadata.common import site_context
 from ckanext.kalmar_oppnadata.files import checking, loading
+from ckanext.kalmar_oppnadata.search import reindexing
 from ckanext.kalmar_oppnadata.search.paging import all_datasets
 
 
@@ -23,7 +24,12 @@ def after_save(dataset: dict[str, Any]) -> int:
 
 def queue_pending() -> tuple[int, int]:
     """Queue every file check and DataStore load that is missing or stale, in every dataset (also private
-    and draft ones). Returns (datasets looked at, jobs queued)."""
+    and draft ones). Returns (datasets looked at, jobs queued).
+
+    The datasets are read from the search index, which has a job's record about a second after the job
+    (``search/reindexing.py``); it is committed first, so that a job just done is not queued again (as
+    happened when ``make run`` ran this while the worker did the demo's jobs)."""
+    reindexing.make_searchable()
     seen = queued = 0
     for dataset in all_datasets(site_context(), include_private=True, include_drafts=True):
         seen += 1
