@@ -247,6 +247,45 @@ def test_a_second_run_of_a_load_waits_for_the_first(app, api, cli, kalmar_token)
     assert search(api, resource_id=resource["id"])["result"]["total"] == 4
 
 
+def test_a_second_run_waiting_for_a_first_that_loaded_the_file_does_not_load_it_again(app, api, kalmar_token):
+    """The first run's record reaches the search index only at its next commit; the second run, once it
+    has waited, reads the resource from the database and finds the file loaded."""
+    import threading
+    import time
+
+    from ckanext.kalmar_oppnadata.files import loading, records
+    from ckanext.kalmar_oppnadata.jobs import locks
+
+    ds = dataset(api, kalmar_token, "kommuner")
+    resource = upload(app, kalmar_token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
+    first = {"status": "complete", "file_sha1": resource["hash"], "rows": 99, "finished_at": "2026-12-02T07:00:00"}
+    failures: list[BaseException] = []
+
+    def second_run():
+        try:
+            with app.flask_app.test_request_context():
+                loading.load_resource(resource["id"])
+        except BaseException as error:  # noqa: BLE001 - reported by the test below
+            failures.append(error)
+        finally:
+            model.Session.remove()
+
+    with locks.one_at_a_time(f"load:{resource['id']}", 10):
+        run = threading.Thread(target=second_run)
+        run.start()
+        time.sleep(3)
+        assert run.is_alive()
+        with app.flask_app.test_request_context():  # the first run's end: its record, as a worker writes it
+            records.write(resource["id"], records.LOAD, first)
+        model.Session.remove()
+    run.join(60)
+    assert not failures and not run.is_alive()
+    stored = json.loads(model.Session.get(model.Resource, resource["id"]).extras[records.LOAD])
+    model.Session.remove()
+    assert stored == first  # not loaded again
+    search(api, resource_id=resource["id"], status=404)
+
+
 def test_a_failed_reload_keeps_the_previous_table(app, api, cli, kalmar_token):
     """The new file is loaded beside the table and replaces it only when it loaded (files/staging.py)."""
     ds = dataset(api, kalmar_token, "kommuner")

@@ -127,9 +127,9 @@ def load_resource(resource_id: str) -> None:
     # One load of a resource at a time, whichever worker runs it: a second run (the file changed again
     # while the first ran) waits, then loads the file as it is then, if the first did not already.
     with locks.one_at_a_time(f"load:{resource_id}", TIMEOUT) as waited:
-        if waited:
+        if waited:  # read from the database: the first run's record may not be in the index yet
             try:
-                resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
+                resource = tk.get_action("resource_show")(dict(context, use_cache=False), {"id": resource_id})
             except tk.ObjectNotFound:
                 return
             file_type = file_format(resource)
