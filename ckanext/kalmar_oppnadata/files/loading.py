@@ -117,8 +117,12 @@ def load_resource(resource_id: str) -> None:
     While it runs it keeps a heartbeat in Redis, so a load whose worker died shows as interrupted within
     the heartbeat's lifetime."""
     context = queue.job_context()
+    # The resource as the database holds it, not the search index's copy (``use_cache``): a job's record
+    # reaches the index up to a second after the job (search/reindexing.py), and this load's record keeps
+    # what the previous one loaded (``kept``) and decides whether a run that waited has anything to do.
+    fresh = dict(context, use_cache=False)
     try:
-        resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
+        resource = tk.get_action("resource_show")(dict(fresh), {"id": resource_id})
     except tk.ObjectNotFound:
         return  # deleted since it was queued
     file_type = file_format(resource)
@@ -127,9 +131,9 @@ def load_resource(resource_id: str) -> None:
     # One load of a resource at a time, whichever worker runs it: a second run (the file changed again
     # while the first ran) waits, then loads the file as it is then, if the first did not already.
     with locks.one_at_a_time(f"load:{resource_id}", TIMEOUT) as waited:
-        if waited:  # read from the database: the first run's record may not be in the index yet
+        if waited:  # what the run waited for recorded
             try:
-                resource = tk.get_action("resource_show")(dict(context, use_cache=False), {"id": resource_id})
+                resource = tk.get_action("resource_show")(dict(fresh), {"id": resource_id})
             except tk.ObjectNotFound:
                 return
             file_type = file_format(resource)
