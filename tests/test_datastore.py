@@ -210,14 +210,33 @@ def test_reupload_reloads_the_table(app, api, cli, kalmar_token):
     assert {f["id"] for f in result["fields"]} == {"_id", "kommunkod", "kommun"}
 
 
+def _load_in_a_thread(app, resource_id, failures):
+    """A run of the resource's DataStore load in a thread of its own, started; what it raises goes to
+    ``failures``."""
+    import threading
+
+    from ckanext.kalmar_oppnadata.files import loading
+
+    def run():
+        try:
+            with app.flask_app.test_request_context():
+                loading.load_resource(resource_id)
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            failures.append(error)
+        finally:
+            model.Session.remove()  # as CKAN's worker does after each job
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
 def test_a_second_run_of_a_load_waits_for_the_first(app, api, cli, kalmar_token):
     """With several jobs workers, two runs of one resource's load can meet (its file changed again while it
     loaded, or a load queued again): the second waits for the first (jobs/locks.py, held here as the first
     run) instead of replacing the table under it, then loads the file as it is."""
-    import threading
     import time
 
-    from ckanext.kalmar_oppnadata.files import loading
     from ckanext.kalmar_oppnadata.jobs import locks
     from ckanext.kalmar_oppnadata.search import reindexing
 
@@ -225,18 +244,8 @@ def test_a_second_run_of_a_load_waits_for_the_first(app, api, cli, kalmar_token)
     resource = upload(app, kalmar_token, ds["id"], SWEDISH.encode(), filename="kommuner.csv")
     failures: list[BaseException] = []
 
-    def second_run():
-        try:
-            with app.flask_app.test_request_context():
-                loading.load_resource(resource["id"])
-        except BaseException as error:  # noqa: BLE001 - reported by the test below
-            failures.append(error)
-        finally:
-            model.Session.remove()  # as CKAN's worker does after each job
-
     with locks.one_at_a_time(f"load:{resource['id']}", 10):
-        run = threading.Thread(target=second_run)
-        run.start()
+        run = _load_in_a_thread(app, resource["id"], failures)
         time.sleep(3)  # a load of this file takes well under a second
         assert run.is_alive()
         assert (load_status(api, kalmar_token, resource["id"]) or {}).get("status") != "complete"
@@ -250,10 +259,9 @@ def test_a_second_run_of_a_load_waits_for_the_first(app, api, cli, kalmar_token)
 def test_a_second_run_waiting_for_a_first_that_loaded_the_file_does_not_load_it_again(app, api, kalmar_token):
     """The first run's record reaches the search index only at its next commit; the second run, once it
     has waited, reads the resource from the database and finds the file loaded."""
-    import threading
     import time
 
-    from ckanext.kalmar_oppnadata.files import loading, records
+    from ckanext.kalmar_oppnadata.files import records
     from ckanext.kalmar_oppnadata.jobs import locks
 
     ds = dataset(api, kalmar_token, "kommuner")
@@ -261,18 +269,8 @@ def test_a_second_run_waiting_for_a_first_that_loaded_the_file_does_not_load_it_
     first = {"status": "complete", "file_sha1": resource["hash"], "rows": 99, "finished_at": "2026-12-02T07:00:00"}
     failures: list[BaseException] = []
 
-    def second_run():
-        try:
-            with app.flask_app.test_request_context():
-                loading.load_resource(resource["id"])
-        except BaseException as error:  # noqa: BLE001 - reported by the test below
-            failures.append(error)
-        finally:
-            model.Session.remove()
-
     with locks.one_at_a_time(f"load:{resource['id']}", 10):
-        run = threading.Thread(target=second_run)
-        run.start()
+        run = _load_in_a_thread(app, resource["id"], failures)
         time.sleep(3)
         assert run.is_alive()
         with app.flask_app.test_request_context():  # the first run's end: its record, as a worker writes it
