@@ -8,6 +8,9 @@ process's own address (not nginx), so that which process answers is known.
    of a document never overlap in time, and no state of the data is built twice.
 4. The dataset made private through process 3 is gone from the catalog served by process 1 on the next
    request, and from its overview.
+5. Every replica of the collection holds the same index time (``indexed_ts``) for the dataset created in 1:
+   the kept overview and goal summary are keyed by the newest of them, and a search is answered by either
+   replica (Solr's own default, the time of each replica's write, made them differ).
 
 Prints one line per check (ok or FAIL, with what was seen) and exits 1 if any failed. Run through
 `bench/run-cluster state` (docs/operations.md keeps its last output).
@@ -38,6 +41,21 @@ def overview_count(base: str, organization: str) -> int:
     return next(o["datasets"] for o in result["organizations"] if o["name"] == organization)
 
 
+def replica_times(solr_url: str, dataset_id: str) -> dict[str, str]:
+    """The dataset's ``indexed_ts`` on each replica of the collection (each asked alone, ``distrib=false``)."""
+    base, collection = solr_url.rstrip("/").rsplit("/", 1)
+    status = requests.get(f"{base}/admin/collections", timeout=60, params={
+        "action": "CLUSTERSTATUS", "collection": collection, "wt": "json"}).json()
+    times = {}
+    for shard in status["cluster"]["collections"][collection]["shards"].values():
+        for replica in shard["replicas"].values():
+            docs = requests.get(f"{replica['base_url']}/{replica['core']}/select", timeout=60, params={
+                "q": f'id:"{dataset_id}"', "fl": "indexed_ts", "distrib": "false", "wt": "json"}).json()
+            found = docs["response"]["docs"]
+            times[replica["core"]] = found[0]["indexed_ts"] if found else "missing"
+    return times
+
+
 def builds(log: Path, since: int) -> list[dict]:
     lines = log.read_text().splitlines() if log.exists() else []
     return [json.loads(line) for line in lines[since:]]
@@ -64,6 +82,7 @@ def main() -> int:
     parser.add_argument("--web", nargs=3, required=True, help="the three web processes' base URLs")
     parser.add_argument("--token", required=True, help="API token of a sysadmin")
     parser.add_argument("--builds-log", required=True, help="the shared storage's kalmar-cache/builds.log")
+    parser.add_argument("--solr", required=True, help="the collection's URL, as CKAN's solr_url")
     args = parser.parse_args()
     web1, web2, web3 = (u.rstrip("/") for u in args.web)
     headers = {"Authorization": args.token}
@@ -87,6 +106,9 @@ def main() -> int:
         count = overview_count(base, organization)
         check(f"... and in the overview of {label}", count == before[base] + 1,
               f"{organization}: {before[base]} datasets before, {count} after")
+    times = replica_times(args.solr, dataset["id"])
+    check("... and indexed at the same time on every replica of the collection",
+          len(times) >= 2 and len(set(times.values())) == 1, ", ".join(f"{r}: {t}" for r, t in sorted(times.items())))
 
     # 2. uploaded through process 1, downloaded from process 3
     content = ("namn;antal\n" + "".join(f"Plats {n};{n}\n" for n in range(500))).encode()

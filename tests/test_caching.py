@@ -2,9 +2,14 @@
 change to what it shows is in the next one."""
 from __future__ import annotations
 
+import datetime
+import types
+
 import pytest
 from rdflib import Graph
 from rdflib.namespace import DCAT, DCTERMS, RDF
+
+from ckanext.kalmar_oppnadata.search import indexing
 
 from .examples import DATA_LINK
 
@@ -59,6 +64,22 @@ def test_overview_follows_changes_for_visitors(api, catalog_portal):
     api("package_patch", token=catalog_portal["token"], id=catalog_portal["private"]["id"],
         classification_confirmed=True, private=False, resources=[DATA_LINK])  # public: it needs data
     assert kalmar_count() == 3
+
+
+def test_the_index_time_the_kept_overview_watches_is_sent_by_ckan(api, catalog_portal, monkeypatch):
+    """The kept overview and goal summary are keyed by the newest ``indexed_ts`` of the public datasets. Left
+    to Solr (CKAN's schema: ``default="NOW"``), each replica of a SolrCloud collection wrote its own time, so
+    the key changed with the replica that answered and the overview was built again on most requests
+    (bench/cluster_state.py checks the replicas themselves). Here: with CKAN's clock set to a later moment,
+    that moment is what the index holds and what a visitor's search sorts by."""
+    later = datetime.datetime(2099, 1, 2, 3, 4, 5, 678000, tzinfo=datetime.timezone.utc)
+    clock = types.SimpleNamespace(datetime=types.SimpleNamespace(now=lambda tz=None: later),
+                                  timezone=datetime.timezone)
+    monkeypatch.setattr(indexing, "datetime", clock)
+    api("package_patch", token=catalog_portal["token"], id=catalog_portal["full"]["id"], notes="Ändrad.")
+
+    newest = api("package_search", sort="indexed_ts desc", rows=1, fl="id,indexed_ts")["result"]["results"][0]
+    assert newest == {"id": catalog_portal["full"]["id"], "indexed_ts": "2099-01-02T03:04:05.678Z"}
 
 
 def test_turtle_and_rdfxml_catalogs_are_the_same_graph(app, catalog_portal):

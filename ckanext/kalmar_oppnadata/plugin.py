@@ -68,7 +68,7 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
     # IPackageController
     def before_dataset_index(self, pkg_dict):
         pkg_dict = indexing.index_link_checks(indexing.index_freshness(
-            indexing.index_extent(indexing.index_vocabularies(pkg_dict))))
+            indexing.index_extent(indexing.index_vocabularies(indexing.index_time(pkg_dict)))))
         return keeping.index_digest(harvesting.index_source_validated(pkg_dict))
 
     def after_dataset_show(self, context, pkg_dict):

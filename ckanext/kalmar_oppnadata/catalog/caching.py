@@ -5,8 +5,9 @@ Building the complete catalog of 10,000 datasets from nothing takes minutes and 
 *fingerprint* of everything it is made from (a catalog is then assembled again from its kept per-dataset
 parts, ``keeping``, of which only those a change touched are made again):
 
-- the public, active datasets it covers: how many, and when the newest of them was indexed (``indexed_ts``;
-  one Solr query of one row). Any save, publication, withdrawal or deletion changes one or the other: a
+- the public, active datasets it covers: how many, and when the newest of them was indexed (``indexed_ts``,
+  sent by ``search/indexing.index_time`` so that every Solr replica holds the same; one Solr query of one
+  row). Any save, publication, withdrawal or deletion changes one or the other: a
   dataset entering the public set is indexed at that moment, so it becomes the newest; one leaving it
   lowers the count. What the portal's jobs record on a resource (``files/records.py``) is indexed too,
   without changing the dataset's ``metadata_modified``. The catalogs watch, instead of the index time,
