@@ -3,6 +3,8 @@ the real Redis, read a resource's specification report. Plain functions; the fix
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 
 from ckan.cli.cli import ckan as ckan_cli
 
@@ -29,3 +31,11 @@ def run_worker(cli):
 def report(api, token, resource_id):
     """The resource's specification report (None until the check ran)."""
     return api("resource_show", token=token, id=resource_id)["result"].get("validation_report")
+
+
+def stack_solr_jvm_options() -> list[str]:
+    """The JVM options scripts/stack starts every Solr with (its ``SOLR_JVM_OPTIONS``)."""
+    script = (Path(__file__).resolve().parents[1] / "scripts/stack").read_text()
+    options = re.search(r"^SOLR_JVM_OPTIONS=\(([^)]*)\)", script, re.M).group(1).split()
+    assert options, "scripts/stack names no JVM options for Solr"
+    return options

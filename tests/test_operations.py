@@ -1,6 +1,7 @@
 """Running it for real: the health endpoint, configuration declarations, deployment files."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,8 @@ import yaml
 
 import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_cli
+
+from .helpers import stack_solr_jvm_options
 
 ROOT = Path(__file__).resolve().parents[1]
 CLOSED_PORT = "127.0.0.1:9"  # discard port: nothing listens on loopback here
@@ -118,6 +121,9 @@ class TestDeployment:
         assert "scripts/install-extension\" \"$PY\"" in (ROOT / "scripts/stack").read_text()
         solr = (ROOT / "deploy/solr/Dockerfile").read_text()
         assert "build_schema.py" in solr and "FROM solr:9" in solr and "jts-core" in solr
+        # The image's Solr runs with the JVM options of the stack's (test_stack.py checks the running one).
+        solr_opts = re.search(r'^ENV SOLR_OPTS="([^"]*)"', solr, re.M).group(1).split()
+        assert solr_opts == stack_solr_jvm_options()
 
     def test_user_details_are_not_public_in_every_configuration(self):
         """The portal, the tests and production all hide who has an account (test_authorization.py shows

@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.search import check_solr_schema_version
 
 from .examples import DATA_LINK
+from .helpers import stack_solr_jvm_options
 
 PLUGINS = ["kalmar_oppnadata", "scheming_datasets", "scheming_organizations", "dcat",
            "spatial_metadata", "spatial_query"]
@@ -35,6 +36,16 @@ def test_solr_core_serves_ckans_schema():
     names = {f["name"] for f in fields}
     # ckanext-spatial's solr-bbox backend needs these.
     assert {"minx", "maxx", "miny", "maxy", "bbox_area", "spatial_geom"} <= names
+
+
+def test_solr_runs_with_the_stacks_jvm_options():
+    """Without them Java 17 reclaimed Solr's compiled code between bursts and compiled it again, most of a
+    node's CPU during single creates (docs/operations.md, "Solr's JVM")."""
+    base = tk.config["solr_url"].rstrip("/").rsplit("/", 1)[0]
+    system = requests.get(f"{base}/admin/info/system", params={"wt": "json"}, timeout=10).json()
+    arguments = system["jvm"]["jmx"]["commandLineArgs"]
+    for option in stack_solr_jvm_options():
+        assert option in arguments
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
