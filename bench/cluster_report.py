@@ -195,7 +195,11 @@ def main() -> int:
              f"- machine: {platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB; the servers, PostgreSQL, "
              "Redis, SolrCloud and the clients share it",
              f"- database: the cluster's, seeded by bench/seed.py; public datasets at the catalog scenario's start: "
-             f"{next(iter(catalog.values()), {}).get('public_datasets', 'not measured')}", ""]
+             f"{next(iter(catalog.values()), {}).get('public_datasets', 'not measured')}"]
+    warm_up = load(Path(f"{raw}-mix-warm-up.json"))
+    lines += [f"- warm-up before the measured runs, not measured: the mix against the cluster for "
+              f"{warm_up['duration_s']} s ({warm_up['requests']} requests; raw `bench/raw/{raw.name}-mix-warm-up.json`)"
+              if warm_up else "- no warm-up before the measured runs", ""]
     lines += [f"- **{label}**: {SERVED[label]}" for label in TARGETS] + [""]
     lines += cost_section(costs) + [""] + mix_section(mix) + [""] + catalog_section(catalog)
     lines += [""] + fault_section(faulted, faults, after)
