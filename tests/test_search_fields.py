@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import pytest
 
@@ -120,3 +121,33 @@ def test_search_page_refuses_a_name_that_is_no_field_in_swedish(app, datasets):
     response = app.get("/dataset/?kommun=kalmar-kommun")
     assert response.status_code == 400
     assert 'Det finns inget sökfält "kommun": använd "organization"' in html.unescape(response.body)
+
+
+def _facet_links(page: str) -> dict[str, str]:
+    """Each facet link's label (its item's whole name, as its tooltip shows a shortened one, and its count)
+    → its address, as the browser follows it."""
+    links = {}
+    for attributes, short, count in re.findall(r'<a hx-boost="true" (href="[^"]*"[^>]*)>\s*'
+                                               r'<span class="item-label">([^<]*)</span>.*?'
+                                               r'<span class="item-count badge">(\d+)</span>', page, re.S):
+        whole = re.search(r'data-bs-title="([^"]*)"', attributes)
+        label = html.unescape((whole.group(1) if whole else short).strip())
+        links[f"{label} ({count})"] = html.unescape(re.search(r'href="([^"]*)"', attributes).group(1))
+    return links
+
+
+@pytest.mark.parametrize("address, label, expected", [
+    # The search page: the filter is added to the page's query, the page number dropped.
+    ("/dataset/?q=Badplatser&page=1", "JSON (2)", "/dataset/?q=Badplatser&res_format=JSON"),
+    ("/dataset/?vocab_sdg=7", "Kalmar kommun (1)", "/dataset/?vocab_sdg=7&organization=kalmar-kommun"),
+    # An active filter's link takes it away again, keeping the others.
+    ("/dataset/?q=Energi&vocab_sdg=7", "7. Hållbar energi för alla (1)", "/dataset/?q=Energi"),
+    # The English UI keeps its /en.
+    ("/en/dataset/?vocab_sdg=6", "Kalmar kommun (1)", "/en/dataset/?vocab_sdg=6&organization=kalmar-kommun"),
+    # The organization page filters within the organization.
+    ("/organization/kalmar-kommun?vocab_sdg=6", "11. Hållbara städer och samhällen (1)",
+     "/organization/kalmar-kommun?vocab_sdg=6&vocab_sdg=11"),
+])
+def test_facet_links_filter_the_page_they_are_on(app, datasets, address, label, expected):
+    links = _facet_links(app.get(address).body)
+    assert links.get(label) == expected, links

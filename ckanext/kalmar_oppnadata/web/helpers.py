@@ -35,6 +35,7 @@ __all__ = [
     "kalmar_sdg_goal",
     "kalmar_specifications",
     "kalmar_default_map_extent",
+    "kalmar_facet_base_url",
     "kalmar_validation_status",
     "kalmar_invalid_resources",
     "kalmar_table_api",
@@ -144,6 +145,20 @@ def kalmar_default_map_extent() -> str:
         region = (organizations.own_fields(name) if name else None) or {}
         extent = tk.g._kalmar_map_extent = region.get("spatial") or ""
     return extent
+
+
+def kalmar_facet_base_url() -> str:
+    """The address each facet link adds its filter to, or removes it from: the current page without its
+    parameters, as CKAN's ``add_url_param`` and ``remove_url_param`` build it (the request's endpoint and
+    view arguments; ``/en`` kept). They build it again for every link, a ``url_for`` each, about 50 per
+    search page; here it is built once per request and handed to them as ``alternative_url``
+    (``package/snippets/search_facets.html``), which they append the parameters to in the same way."""
+    url = getattr(tk.g, "_kalmar_facet_base_url", None)
+    if url is None:
+        blueprint, view = tk.get_endpoint()
+        endpoint = f"{getattr(tk.g, 'controller', blueprint)}.{getattr(tk.g, 'action', view)}"
+        url = tk.g._kalmar_facet_base_url = tk.url_for(endpoint, **(tk.request.view_args or {}))
+    return url
 
 
 def kalmar_validation_status(resource: dict[str, Any], dataset: dict[str, Any]) -> dict[str, Any] | None:
