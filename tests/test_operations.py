@@ -153,3 +153,35 @@ class TestDeployment:
         assert not any(("If-None-Match" in d or "If-Modified-Since" in d) for d in directives)
         for path in ("/catalog.rdf", "/organization/kalmar-kommun/catalog.ttl", "/oversikt"):
             assert any(path.split(".")[0].split("/")[-1] in d and d.startswith("location") for d in directives), path
+
+
+@pytest.mark.usefixtures("with_plugins")
+class TestWebAssetsBuiltAtStart:
+    """``webassets_built_at_start`` (web/assets.py), as the production image and the cluster run: the assets are
+    built when the application is made, and pages name the same files CKAN's own building gives them."""
+
+    @staticmethod
+    def asset_addresses(page: str) -> list[str]:
+        return re.findall(r'(?:href|src)="(/webassets/[^"]+)"', page)
+
+    def test_built_before_the_first_page_and_the_pages_name_them(self, ckan_config, monkeypatch, tmp_path, make_app):
+        monkeypatch.setitem(ckan_config, "ckan.webassets.path", str(tmp_path / "per-page"))
+        per_page = self.asset_addresses(make_app().get("/dataset/").body)
+
+        monkeypatch.setitem(ckan_config, "ckan.webassets.path", str(tmp_path / "at-start"))
+        monkeypatch.setitem(ckan_config, "ckanext.kalmar_oppnadata.webassets_built_at_start", True)
+        app = make_app()
+        built = {p.relative_to(tmp_path / "at-start").as_posix()
+                 for p in (tmp_path / "at-start").rglob("*") if p.suffix in (".css", ".js")}
+        for page in ("/dataset/", "/", "/oversikt"):  # the styles and scripts of several kinds of page
+            addresses = self.asset_addresses(app.get(page).body)
+            assert addresses, page
+            for address in addresses:
+                assert address.removeprefix("/webassets/") in built, address  # built before any page
+                assert app.get(address).status_code == 200, address
+        assert self.asset_addresses(app.get("/dataset/").body) == per_page
+
+    def test_production_and_the_cluster_set_it(self):
+        dockerfile = (ROOT / "deploy/Dockerfile").read_text()
+        assert 'CKANEXT__KALMAR_OPPNADATA__WEBASSETS_BUILT_AT_START="true"' in dockerfile
+        assert "ckanext.kalmar_oppnadata.webassets_built_at_start = true" in (ROOT / "scripts/stack").read_text()

@@ -41,6 +41,7 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(IDCATRDFHarvester, inherit=True)
     p.implements(p.IResourceView, inherit=True)
     p.implements(p.INotifier, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
@@ -52,6 +53,11 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
         # The portal's licence list, unless the operator configured another.
         if not config.get("licenses_group_url"):
             config["licenses_group_url"] = "file://" + licenses.data_path()
+
+    # IMiddleware: once the application is made, the web assets built (with webassets_built_at_start)
+    def make_middleware(self, app, config):
+        assets.build_at_start()
+        return app
 
     # ISignal: file checks and DataStore loads, queued after the save has committed
     def get_signal_subscriptions(self):

@@ -1,4 +1,5 @@
-"""Images that other plugins' stylesheets refer to, where the browser looks for them.
+"""The web assets: images that other plugins' stylesheets refer to, where the browser looks for them; and,
+in production, the assets built once per process rather than checked on every page (``build_at_start``).
 
 ckanext-spatial (Leaflet and Leaflet.draw), ckanext-geoview (Leaflet) and CKAN's datatables_view bundle
 stylesheets that name their images by relative address (``url(images/spritesheet.svg)``) without webassets'
@@ -14,6 +15,7 @@ plugin's ``update_config``, which runs after the other plugins' (``kalmar_oppnad
 from __future__ import annotations
 
 import importlib.util
+import logging
 from pathlib import Path
 
 import yaml
@@ -22,7 +24,11 @@ from flask import Blueprint, send_from_directory
 import ckan.plugins.toolkit as tk
 from ckan.lib import webassets_tools
 
+log = logging.getLogger(__name__)
+
 __all__ = ["asset_files"]
+
+BUILT_AT_START = "ckanext.kalmar_oppnadata.webassets_built_at_start"
 
 # Library name (as the plugin registers it with ``add_resource``) → (its package, the folder of its assets).
 LIBRARIES = {
@@ -69,6 +75,24 @@ def rewrite_stylesheet_urls() -> None:
             bundle = webassets_tools.env[name]
             if "cssrewrite" not in [f.name for f in bundle.filters]:
                 bundle.filters = list(bundle.filters) + ["cssrewrite"]
+
+
+def build_at_start() -> None:
+    """With ``ckanext.kalmar_oppnadata.webassets_built_at_start``: every registered bundle built now where its
+    files changed, as CKAN would on the first page that includes it, and its address (with its version)
+    kept; then webassets' ``auto_build`` is turned off, so a page no longer compares each bundle's files
+    with its built copy (webassets then takes the built copy as current, and the address it keeps). Called
+    once the application is made (the plugin's ``make_middleware``), when CKAN's bundles are registered
+    too. A bundle that cannot be built is logged and left to CKAN, as on a page."""
+    if not tk.config.get(BUILT_AT_START):
+        return
+    env = webassets_tools.env
+    for bundle in env:
+        try:
+            bundle.urls()  # builds if needed, and keeps the version in the bundle
+        except Exception:  # noqa: BLE001 - the page that includes it reports it, as without this option
+            log.exception("could not build the web asset bundle %s", bundle.output)
+    env.auto_build = False
 
 
 @asset_files.route(f"{URL_PREFIX}/<library>/<path:filename>")
