@@ -151,3 +151,18 @@ def _facet_links(page: str) -> dict[str, str]:
 def test_facet_links_filter_the_page_they_are_on(app, datasets, address, label, expected):
     links = _facet_links(app.get(address).body)
     assert links.get(label) == expected, links
+
+
+@pytest.mark.parametrize("address", [
+    "/dataset/", "/dataset/?q=Badplatser&page=1&sort=score+desc", "/dataset/?vocab_sdg=7&_tags_limit=0",
+    "/en/dataset/?vocab_sdg=6", "/organization/kalmar-kommun?vocab_sdg=6", "/en/organization/kalmar-kommun"])
+def test_facet_links_are_the_ones_ckan_builds(app, datasets, monkeypatch, address):
+    """The portal builds the facets' links on the page's address made once (kalmar_facet_base_url); CKAN's
+    own way (a url_for per link, taken when the helper gives None) gives the same links, also over htmx."""
+    from ckan.lib.helpers import helper_functions
+    for headers in ({}, {"HX-Request": "true"}):
+        ours = _facet_links(app.get(address, headers=headers).body)
+        with monkeypatch.context() as m:
+            m.setitem(helper_functions, "kalmar_facet_base_url", lambda: None)
+            ckans = _facet_links(app.get(address, headers=headers).body)
+        assert ours and ours == ckans

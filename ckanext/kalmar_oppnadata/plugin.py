@@ -54,9 +54,9 @@ class KalmarOppnadataPlugin(p.SingletonPlugin, DefaultTranslation):
         if not config.get("licenses_group_url"):
             config["licenses_group_url"] = "file://" + licenses.data_path()
 
-    # IMiddleware: once the application is made, the web assets built (with webassets_built_at_start)
+    # IMiddleware: the web assets built once per web process (webassets_built_once, web/assets.py)
     def make_middleware(self, app, config):
-        assets.build_at_start()
+        assets.build_once(app)
         return app
 
     # ISignal: file checks and DataStore loads, queued after the save has committed

@@ -1,5 +1,5 @@
 """The web assets: images that other plugins' stylesheets refer to, where the browser looks for them; and,
-in production, the assets built once per process rather than checked on every page (``build_at_start``).
+in production, the assets built once per web process rather than checked on every page (``build_once``).
 
 ckanext-spatial (Leaflet and Leaflet.draw), ckanext-geoview (Leaflet) and CKAN's datatables_view bundle
 stylesheets that name their images by relative address (``url(images/spritesheet.svg)``) without webassets'
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import threading
 from pathlib import Path
 
 import yaml
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["asset_files"]
 
-BUILT_AT_START = "ckanext.kalmar_oppnadata.webassets_built_at_start"
+BUILT_ONCE = "ckanext.kalmar_oppnadata.webassets_built_once"
 
 # Library name (as the plugin registers it with ``add_resource``) → (its package, the folder of its assets).
 LIBRARIES = {
@@ -77,21 +78,48 @@ def rewrite_stylesheet_urls() -> None:
                 bundle.filters = list(bundle.filters) + ["cssrewrite"]
 
 
-def build_at_start() -> None:
-    """With ``ckanext.kalmar_oppnadata.webassets_built_at_start``: every registered bundle built now where its
-    files changed, as CKAN would on the first page that includes it, and its address (with its version)
-    kept; then webassets' ``auto_build`` is turned off, so a page no longer compares each bundle's files
-    with its built copy (webassets then takes the built copy as current, and the address it keeps). Called
-    once the application is made (the plugin's ``make_middleware``), when CKAN's bundles are registered
-    too. A bundle that cannot be built is logged and left to CKAN, as on a page."""
-    if not tk.config.get(BUILT_AT_START):
+def build_once(app) -> None:
+    """With ``ckanext.kalmar_oppnadata.webassets_built_once``: the web assets built once per web process, at
+    its first request, and from then on not checked on every page. Called once the application is made
+    (the plugin's ``make_middleware``), when CKAN's bundles are registered too; the work is done at the
+    first request, so the ``ckan`` commands that make the application but serve no pages (the jobs
+    workers, the harvest consumers, ``kalmar upkeep``) never build (nor race the web processes' writes)."""
+    if not tk.asbool(tk.config.get(BUILT_ONCE)):
         return
     env = webassets_tools.env
+    lock = threading.Lock()
+    done = threading.Event()
+
+    def before_first_page() -> None:
+        if done.is_set():
+            return
+        with lock:  # the process's other threads wait for the one build
+            if not done.is_set():
+                _build_all(env)
+                done.set()
+
+    if not hasattr(app, "before_request"):  # another plugin's middleware came first: no Flask app to tell
+        log.warning("%s: the application is wrapped by another plugin; assets are checked on every page", BUILT_ONCE)
+        return
+    app.before_request(before_first_page)
+
+
+def _build_all(env) -> None:
+    """Every registered bundle built where its files changed, as CKAN would on the first page that includes
+    it, and its address (with its version) kept in the bundle; then webassets' ``auto_build`` turned off, so
+    a page no longer compares each bundle's files with its built copy, and takes the address kept. If a
+    bundle cannot be built, ``auto_build`` stays on: every page then checks and builds as CKAN does
+    without this setting, so a passing failure (a full disk, a file being written) mends itself."""
+    failed = []
     for bundle in env:
         try:
             bundle.urls()  # builds if needed, and keeps the version in the bundle
-        except Exception:  # noqa: BLE001 - the page that includes it reports it, as without this option
+        except Exception:  # noqa: BLE001 - any failure leaves the checks on; the page reports it
             log.exception("could not build the web asset bundle %s", bundle.output)
+            failed.append(str(bundle.output))
+    if failed:
+        log.error("web assets not built once (%s): pages check and build them as CKAN does", ", ".join(failed))
+        return
     env.auto_build = False
 
 

@@ -147,18 +147,18 @@ def kalmar_default_map_extent() -> str:
     return extent
 
 
-def kalmar_facet_base_url() -> str:
+def kalmar_facet_base_url() -> str | None:
     """The address each facet link adds its filter to, or removes it from: the current page without its
     parameters, as CKAN's ``add_url_param`` and ``remove_url_param`` build it (the request's endpoint and
     view arguments; ``/en`` kept). They build it again for every link, a ``url_for`` each, about 50 per
-    search page; here it is built once per request and handed to them as ``alternative_url``
-    (``package/snippets/search_facets.html``), which they append the parameters to in the same way."""
-    url = getattr(tk.g, "_kalmar_facet_base_url", None)
-    if url is None:
-        blueprint, view = tk.get_endpoint()
-        endpoint = f"{getattr(tk.g, 'controller', blueprint)}.{getattr(tk.g, 'action', view)}"
-        url = tk.g._kalmar_facet_base_url = tk.url_for(endpoint, **(tk.request.view_args or {}))
-    return url
+    search page; ``package/snippets/search_facets.html`` builds it once per page with this and hands it to
+    them as ``alternative_url``, which they append the parameters to in the same way. None without an
+    endpoint: CKAN's own way then."""
+    blueprint, view = tk.get_endpoint()
+    if not blueprint or not view:
+        return None
+    endpoint = f"{getattr(tk.g, 'controller', blueprint)}.{getattr(tk.g, 'action', view)}"
+    return tk.url_for(endpoint, **(tk.request.view_args or {}))
 
 
 def kalmar_validation_status(resource: dict[str, Any], dataset: dict[str, Any]) -> dict[str, Any] | None:
