@@ -100,6 +100,6 @@ def test_suggestions_from_the_specification_register(api):
 
 def test_goal_facets_carry_the_goal_colour_badge(app, goal_datasets):
     page = app.get("/dataset/").body
-    assert '.nav-facet a[href$="vocab_sdg=6"]::before' in page
+    assert 'nav[aria-label="Filtrera efter Globala mål"] a[href$="vocab_sdg=6"]::before' in page
     assert "background: #26BDE2; color: #000000;" in page
     assert "background: #19486A; color: #ffffff;" in page  # goal 17: white on dark blue

@@ -86,6 +86,16 @@ def test_visitor_searches_filters_by_municipality_goal_and_map(page, browser_por
     page.wait_for_url("**vocab_sdg=6**")
     assert page.locator(".dataset-item", has_text="Exempel: Badplatser i Kalmar kommun").is_visible()
     assert page.locator(".dataset-item", has_text="Borgholm").count() == 0
+    # With goal 6 chosen, every facet's links carry it; only the goals' own links show a goal badge, each its own.
+    badges = page.evaluate("""[...document.querySelectorAll('.nav-facet a')].map(a => [
+        a.closest('nav').getAttribute('aria-label'), a.querySelector('.item-label').textContent.trim(),
+        getComputedStyle(a, '::before').content])""")
+    assert len({nav for nav, _, _ in badges}) > 2, badges
+    for nav, label, badge in badges:
+        if nav.endswith("Globala mål") and not label.startswith("6."):  # 6 is chosen: its link removes it
+            assert badge == '"' + label.split(".")[0] + '"', (nav, label, badge)
+        else:
+            assert not re.fullmatch(r'"\d+"', badge), (nav, label, badge)  # CKAN's own ::before may be there
 
     # Map search: open the map, draw a box, apply (ckanext-spatial's widget).
     page.goto(f"{browser_portal['url']}/dataset/")
