@@ -86,7 +86,6 @@ def build_once(app) -> None:
     workers, the harvest consumers, ``kalmar upkeep``) never build (nor race the web processes' writes)."""
     if not tk.asbool(tk.config.get(BUILT_ONCE)):
         return
-    env = webassets_tools.env
     lock = threading.Lock()
     done = threading.Event()
 
@@ -95,7 +94,7 @@ def build_once(app) -> None:
             return
         with lock:  # the process's other threads wait for the one build
             if not done.is_set():
-                _build_all(env)
+                _build_all(webassets_tools.env)  # the environment of now, not of when the app was made
                 done.set()
 
     if not hasattr(app, "before_request"):  # another plugin's middleware came first: no Flask app to tell
