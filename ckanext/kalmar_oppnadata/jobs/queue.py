@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from redis.exceptions import RedisError
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.common import site_context
@@ -24,8 +25,13 @@ JOB_CONTEXT_FLAG = "kalmar_background_job"
 
 
 def job_context() -> dict[str, Any]:
-    """The context of the extension's background jobs: the site user, and the job flag."""
-    return site_context(**{JOB_CONTEXT_FLAG: True})
+    """The context of the extension's background jobs: the site user, and the job flag.
+
+    The site user's row is read once here: CKAN's ``check_access`` otherwise reads it again for every
+    action a job calls (a ``resource_show`` twice), each on a copy of this context."""
+    context = site_context(**{JOB_CONTEXT_FLAG: True})
+    context["auth_user_obj"] = model.User.get(context["user"])
+    return context
 
 
 def enqueue_once(function: Callable[[str], None], kind: str, resource_id: str, title: str,

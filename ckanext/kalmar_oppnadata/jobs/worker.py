@@ -13,8 +13,9 @@ So this worker runs each job in its own process, as RQ's ``SimpleWorker`` does, 
 CKAN's (its registration, its log lines, failure handling; no ``IForkObserver`` is told of a fork, as none
 is made). Around each job:
 
-- before it, the site settings an administrator edits in the web UI are read again (``app_globals``, one
-  query), so a job uses what is set now, not what was set when the worker started;
+- before it, the site settings an administrator edits in the web UI are read again if they changed, as
+  each of CKAN's web requests does (``app_globals``: one query for the time of the last change, and all
+  of them only after one), so a job uses what is set now, not what was set when the worker started;
 - after it, the job's database session is closed (``Session.remove``); the connection pool stays;
 - a job's time limit still holds (RQ's alarm signal, in this process);
 - if the process has grown beyond ``ckanext.kalmar_oppnadata.jobs_worker_max_memory`` MB (a large file's
@@ -86,7 +87,7 @@ class Worker(ckan_jobs.Worker):
         log.info('Worker %s starts job %s from queue "%s"', self.key, title, origin)  # as CKAN's worker logs it
         self.prepare_execution(job)
         try:
-            app_globals.reset()
+            app_globals.app_globals._check_uptodate()  # as CKAN's web requests do (module notes)
         except StopRequested:
             raise
         except Exception:  # noqa: BLE001 - the job still runs, with the settings read before
