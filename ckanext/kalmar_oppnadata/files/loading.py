@@ -122,7 +122,8 @@ def load_resource(resource_id: str) -> None:
     # what the previous one loaded (``kept``) and decides whether a run that waited has anything to do.
     # Its stored values are all the load reads (format, address, checksum, its own record, read by
     # ``records``), so the dataset is not put through its display schema (``validate``), as CKAN reads a
-    # dataset it indexes: that was a third of the job's CPU for a link that cannot be fetched.
+    # dataset it indexes (reading the resource was a quarter of the job's CPU for a link that cannot be
+    # fetched, mostly that schema and the site user's lookups, which ``queue.job_context`` now saves).
     fresh = dict(context, use_cache=False, validate=False)
     try:
         resource = tk.get_action("resource_show")(dict(fresh), {"id": resource_id})
