@@ -108,6 +108,31 @@ class TestPreviews:
         assert "16.33" in page and "Stens" in page
         assert "1 plats med koordinater" in page and "1 rad utan giltiga koordinater" in page
 
+    def test_uploaded_csv_without_coordinates_gets_no_map_view(self, app, api, places):
+        """A table without places does not open on a map tab that says it cannot be drawn."""
+        csv = "kommun;antal\nKalmar;12\nNybro;7\n".encode()
+        resource = app.post("/api/3/action/resource_create", headers={"Authorization": places["token"]},
+                            content_type="multipart/form-data",
+                            data={"package_id": "data-kalmar-kommun", "name": "Antal",
+                                  "upload": (io.BytesIO(csv), "antal.csv")}).json["result"]
+        views = api("resource_view_list", id=resource["id"])["result"]
+        assert "kalmar_csv_map" not in [v["view_type"] for v in views]
+        page = app.get(f"/dataset/data-kalmar-kommun/resource/{resource['id']}").body
+        assert "kan därför inte visas på en karta" not in page
+
+    def test_coordinates_are_found_in_the_header_of_a_long_file(self, app, api, places):
+        """Only the file's start is read for its columns; a header with coordinates is found however long
+        the file, and a long file without them gets no map."""
+        rows = "".join(f"{i};Plats {i};56,6{i % 10};16,3{i % 10}\n" for i in range(6000)).encode()
+        for header, expected in ((b"id;namn;latitud;longitud\n", ["kalmar_csv_map"]), (b"id;namn;x;y\n", [])):
+            resource = app.post("/api/3/action/resource_create", headers={"Authorization": places["token"]},
+                                content_type="multipart/form-data",
+                                data={"package_id": "data-kalmar-kommun", "name": "Långa",
+                                      "upload": (io.BytesIO(header + rows), "langa.csv")}).json["result"]
+            assert len(header + rows) > 64 * 1024
+            views = api("resource_view_list", id=resource["id"])["result"]
+            assert [v["view_type"] for v in views if v["view_type"] == "kalmar_csv_map"] == expected
+
     def test_geojson_resource_gets_the_geojson_view(self, app, api, places):
         geojson = b'{"type":"FeatureCollection","features":[]}'
         resource = app.post("/api/3/action/resource_create", headers={"Authorization": places["token"]},

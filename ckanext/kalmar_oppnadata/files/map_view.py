@@ -26,8 +26,25 @@ def info() -> dict[str, Any]:
 
 
 def can_view(data_dict: dict[str, Any]) -> bool:
+    """An uploaded CSV whose header names a latitude and a longitude column: only then is the map a
+    default view (``ckan.views.default_views``), so that a table without places does not open on a map
+    tab saying it cannot be drawn."""
     resource = data_dict["resource"]
-    return formats.table_format(resource) == "csv" and resource.get("url_type") == "upload"
+    return (formats.table_format(resource) == "csv" and resource.get("url_type") == "upload"
+            and has_coordinates(resource))
+
+
+def has_coordinates(resource: dict[str, Any]) -> bool:
+    """Whether the uploaded CSV's header (read from the file's first ``limits.HEADER`` bytes, up to the last
+    whole line in them) names a latitude and a longitude column."""
+    try:
+        raw = reading.read_bytes(resource, limit=limits.HEADER)
+        if len(raw) == limits.HEADER and b"\n" in raw:
+            raw = raw[:raw.rfind(b"\n") + 1]
+        header = reading.read(raw, "csv").header
+    except (reading.Unreadable, reading.TableError):
+        return False
+    return _column(header, LATITUDE) is not None and _column(header, LONGITUDE) is not None
 
 
 def _read_upload(resource: dict[str, Any]) -> reading.Table | None:
