@@ -94,13 +94,18 @@ class TestMaps:
         assert tile.status_code == 200 and tile.data.startswith(b"\x89PNG")
 
 
+def _upload(app, places, name: str, filename: str, body: bytes) -> dict:
+    """A file uploaded as a new resource of Kalmar's dataset, through the Action API; the resource."""
+    return app.post("/api/3/action/resource_create", headers={"Authorization": places["token"]},
+                    content_type="multipart/form-data",
+                    data={"package_id": "data-kalmar-kommun", "name": name,
+                          "upload": (io.BytesIO(body), filename)}).json["result"]
+
+
 class TestPreviews:
     def test_uploaded_csv_with_coordinates_gets_a_map_view(self, app, api, places):
         csv = "place_id;name;latitude;longitude\n1;Stensö;56,64;16,33\n2;Utan plats;;\n".encode()
-        resource = app.post("/api/3/action/resource_create", headers={"Authorization": places["token"]},
-                            content_type="multipart/form-data",
-                            data={"package_id": "data-kalmar-kommun", "name": "Badplatser",
-                                  "upload": (io.BytesIO(csv), "badplatser.csv")}).json["result"]
+        resource = _upload(app, places, "Badplatser", "badplatser.csv", csv)
         views = api("resource_view_list", id=resource["id"])["result"]
         assert [v["view_type"] for v in views] == ["kalmar_csv_map"]
         page = app.get(f"/dataset/data-kalmar-kommun/resource/{resource['id']}").body
@@ -111,10 +116,7 @@ class TestPreviews:
     def test_uploaded_csv_without_coordinates_gets_no_map_view(self, app, api, places):
         """A table without places does not open on a map tab that says it cannot be drawn."""
         csv = "kommun;antal\nKalmar;12\nNybro;7\n".encode()
-        resource = app.post("/api/3/action/resource_create", headers={"Authorization": places["token"]},
-                            content_type="multipart/form-data",
-                            data={"package_id": "data-kalmar-kommun", "name": "Antal",
-                                  "upload": (io.BytesIO(csv), "antal.csv")}).json["result"]
+        resource = _upload(app, places, "Antal", "antal.csv", csv)
         views = api("resource_view_list", id=resource["id"])["result"]
         assert "kalmar_csv_map" not in [v["view_type"] for v in views]
         page = app.get(f"/dataset/data-kalmar-kommun/resource/{resource['id']}").body
@@ -125,20 +127,14 @@ class TestPreviews:
         the file, and a long file without them gets no map."""
         rows = "".join(f"{i};Plats {i};56,6{i % 10};16,3{i % 10}\n" for i in range(6000)).encode()
         for header, expected in ((b"id;namn;latitud;longitud\n", ["kalmar_csv_map"]), (b"id;namn;x;y\n", [])):
-            resource = app.post("/api/3/action/resource_create", headers={"Authorization": places["token"]},
-                                content_type="multipart/form-data",
-                                data={"package_id": "data-kalmar-kommun", "name": "Långa",
-                                      "upload": (io.BytesIO(header + rows), "langa.csv")}).json["result"]
+            resource = _upload(app, places, "Långa", "langa.csv", header + rows)
             assert len(header + rows) > 64 * 1024
             views = api("resource_view_list", id=resource["id"])["result"]
             assert [v["view_type"] for v in views if v["view_type"] == "kalmar_csv_map"] == expected
 
     def test_geojson_resource_gets_the_geojson_view(self, app, api, places):
         geojson = b'{"type":"FeatureCollection","features":[]}'
-        resource = app.post("/api/3/action/resource_create", headers={"Authorization": places["token"]},
-                            content_type="multipart/form-data",
-                            data={"package_id": "data-kalmar-kommun", "name": "Lekplatser",
-                                  "upload": (io.BytesIO(geojson), "lekplatser.geojson")}).json["result"]
+        resource = _upload(app, places, "Lekplatser", "lekplatser.geojson", geojson)
         assert resource["format"] == "GeoJSON" and resource["mimetype"] == "application/geo+json"
         views = api("resource_view_list", id=resource["id"])["result"]
         assert "geojson_view" in [v["view_type"] for v in views]

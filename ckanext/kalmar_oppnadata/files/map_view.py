@@ -44,7 +44,7 @@ def has_coordinates(resource: dict[str, Any]) -> bool:
         header = reading.read(raw, "csv").header
     except (reading.Unreadable, reading.TableError):
         return False
-    return _column(header, LATITUDE) is not None and _column(header, LONGITUDE) is not None
+    return None not in _coordinate_columns(header)
 
 
 def _read_upload(resource: dict[str, Any]) -> reading.Table | None:
@@ -63,11 +63,16 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
     return next((lowered.index(n) for n in names if n in lowered), None)
 
 
+def _coordinate_columns(header: list[str]) -> tuple[int | None, int | None]:
+    """Which columns hold the latitude and the longitude (None where there is none)."""
+    return _column(header, LATITUDE), _column(header, LONGITUDE)
+
+
 def points(table: reading.Table) -> dict[str, Any]:
     """GeoJSON points from a table with latitude/longitude columns (decimal point or comma). Rows without
     valid WGS84 coordinates are counted as skipped."""
     header, rows = table.header, table.rows
-    lat, lon, name = _column(header, LATITUDE), _column(header, LONGITUDE), _column(header, NAME)
+    (lat, lon), name = _coordinate_columns(header), _column(header, NAME)
     features, skipped = [], 0
     if lat is None or lon is None:
         return {"type": "FeatureCollection", "features": [], "skipped": 0, "columns_found": False}
