@@ -203,6 +203,27 @@ class TestPurgeWhileIndexing:
         assert created["id"] not in indexed_ids(api, org)
 
 
+class TestStaleReads:
+    def test_a_job_that_read_a_draft_before_it_was_published_indexes_it_as_published(self, app, api, org):
+        """The web form's last step saves the upload, whose load starts at once on the worker, then publishes
+        the draft; a load that had read the dataset before the publishing committed indexed it as a draft
+        again (seen in the running portal: the dataset page said published, search and catalog had nothing)."""
+        from ckanext.kalmar_oppnadata.search import reindexing
+
+        created = api("package_create", token=org, **dataset("utkast", state="draft"))["result"]
+        with app.flask_app.test_request_context():
+            read = model.Package.get(created["id"])  # what the job's session has read, and holds (context["package"])
+            assert read.state == "draft"
+            with model.meta.engine.begin() as editor:  # the editor's "Publicera", in a transaction of its own
+                editor.execute(sa.text("UPDATE package SET state = 'active' WHERE id = :id"), {"id": created["id"]})
+            assert reindexing.reindex(created["id"]) is True
+            del read
+        model.Session.remove()
+        found = api("package_search", q="name:utkast")["result"]
+        assert [d["state"] for d in found["results"]] == ["active"]
+        assert api("package_show", id=created["id"])["result"]["state"] == "active"
+
+
 @pytest.mark.usefixtures("clean_queues", "with_test_worker")
 class TestRedisUnreachable:
     def test_pages_serve_saves_work_and_file_checks_resume_later(self, app, api, cli, org, monkeypatch):

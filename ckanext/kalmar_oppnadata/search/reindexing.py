@@ -40,6 +40,11 @@ def reindex(package_id: str, commit: bool = True) -> bool:
     if row is None:
         model.Session.rollback()
         return False
+    # CKAN's session keeps what it read across commits (expire_on_commit=False): a job that read the
+    # dataset before an editor's save committed would index what it read. An upload in the form's last
+    # step, whose load began before "Publicera" committed, indexed the dataset as a draft again: found by
+    # nobody, in no catalog, while its page said it was published. Read it again from the database.
+    model.Session.expire_all()
     try:
         if commit:
             search.rebuild(package_id)
