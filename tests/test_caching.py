@@ -33,6 +33,15 @@ def test_unchanged_catalog_is_served_again_with_its_etag(app, catalog_portal):
     assert unchanged.status_code == 304
 
 
+@pytest.mark.parametrize("path,content_type", [
+    ("/catalog.rdf", "application/rdf+xml; charset=utf-8"), ("/catalog.ttl", "text/turtle; charset=utf-8"),
+    ("/catalog.jsonld", "application/ld+json; charset=utf-8"),
+    ("/organization/kalmar-kommun/catalog.ttl", "text/turtle; charset=utf-8")])
+def test_kept_catalogs_name_their_media_type_and_charset_once(app, catalog_portal, path, content_type):
+    # Werkzeug added a charset of its own to text/*: "text/turtle; charset=utf-8; charset=utf-8".
+    assert app.get(path).headers["Content-Type"] == content_type
+
+
 def test_every_change_is_in_the_next_catalog(app, api, catalog_portal):
     token, full = catalog_portal["token"], catalog_portal["full"]
     before = app.get("/catalog.ttl").headers["ETag"]

@@ -161,12 +161,13 @@ def _rdf_file_response(kept_file, fmt: str):
         kept = kept_file()
         path = kept.path
         try:
-            response = send_file(path, mimetype=f"{documents.FORMATS[fmt][1]}; charset=utf-8",
-                                 etag=path.suffix[1:], conditional=True, max_age=0)
+            response = send_file(path, etag=path.suffix[1:], conditional=True, max_age=0)
         except FileNotFoundError:
             if attempt == 2:
                 raise
             continue
+        # Set here, not as send_file's mimetype: Werkzeug adds a charset of its own to text/* (Turtle).
+        response.headers["Content-Type"] = f"{documents.FORMATS[fmt][1]}; charset=utf-8"
         response.headers["Cache-Control"] = "no-cache"
         # kept, built (by this request), waited (for another's build) or stale: what the benchmark counts
         response.headers["X-Kalmar-Catalog"] = kept.how
