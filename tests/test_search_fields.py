@@ -44,6 +44,7 @@ def _names(result):
     (f'conforms_to:"{BADPLATSER}"', ["badplatser"]),
     ('+organization:kalmar-kommun -sdg:6', ["energi"]),
     (f'language:"{SWE}"', ["badplatser", "energi"]),
+    ("answers:badplatser", ["badplatser"]),  # a requested dataset's id; its specification was made for it
     ('title:"sdg:6"', []),  # a quoted value is a value, not a field name
 ])
 def test_fq_with_the_field_names_of_package_show(api, datasets, fq, expected):
@@ -94,10 +95,25 @@ def test_a_facet_on_a_name_that_is_no_field_gets_a_409(api, datasets):
     assert error["facet.field"] == ['Det finns inget sökfält "municipality": använd "organization"']
 
 
-def test_a_bad_box_is_refused_in_swedish_naming_ext_bbox(api, datasets):
-    error = api("package_search", status=409, ext_bbox="16,56,17")["error"]
-    assert list(error) == ["ext_bbox", "__type"] or set(error) == {"ext_bbox", "__type"}
+@pytest.mark.parametrize("box", ["16,56,17", "16.5,56.8,16.2,56.6", "200,56.6,16.5,56.8", "16.2,-91,16.5,56.8"])
+def test_a_bad_box_is_refused_in_swedish_naming_ext_bbox(api, datasets, box):
+    # three numbers; corners the wrong way round; a longitude and a latitude out of range: each found nothing
+    error = api("package_search", status=409, ext_bbox=box)["error"]
+    assert set(error) == {"ext_bbox", "__type"}
     assert error["ext_bbox"][0].startswith("Ange ext_bbox som fyra tal")
+
+
+def test_a_box_in_order_finds_what_lies_in_it(api, datasets):
+    api("package_patch", token=datasets, id="badplatser", spatial="16.2,56.6,16.5,56.8")  # Kalmar
+    assert _names(api("package_search", ext_bbox="16.0,56.5,16.6,56.9")["result"]) == ["badplatser"]
+    assert api("package_search", ext_bbox="-80,-50,-70,-40")["result"]["count"] == 0
+
+
+@pytest.mark.parametrize("fq_list", ['["sdg:6"]', '["sdg:(6 OR 7)", "theme:\\"' + ENVI + '\\""]', "sdg:6"])
+def test_fq_list_given_once_over_get_as_json_text_or_one_filter(app, datasets, fq_list):
+    response = app.get("/api/3/action/package_search", query_string={"fq_list": fq_list})
+    assert response.status_code == 200, response.body
+    assert _names(response.json["result"]) == ["badplatser"]
 
 
 def test_over_get_with_json_facet_field_as_a_developer_writes_it(app, datasets):

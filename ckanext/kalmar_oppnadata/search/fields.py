@@ -9,6 +9,7 @@ use instead, rather than answered with a silent 0 (Solr accepts any field name).
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import Any
 from urllib.parse import urlencode
@@ -71,6 +72,8 @@ def before_search(search_params: dict[str, Any]) -> dict[str, Any]:
     for param in ("q", "fq"):
         if isinstance(search_params.get(param), str):
             search_params[param] = rewrite_query(search_params[param], param)
+    if isinstance(search_params.get("fq_list"), str):
+        search_params["fq_list"] = _one_or_json_list(search_params["fq_list"])
     if isinstance(search_params.get("fq_list"), list):
         search_params["fq_list"] = [rewrite_query(fq, "fq_list") if isinstance(fq, str) else fq
                                     for fq in search_params["fq_list"]]
@@ -83,6 +86,16 @@ def before_search(search_params: dict[str, Any]) -> dict[str, Any]:
             "aliases": {name: field for name, field in zip(asked, indexed) if name != field},
             "asked": list(asked)}
     return search_params
+
+
+def _one_or_json_list(text: str) -> list[Any]:
+    """``fq_list`` given once over GET is text: a JSON list (``["sdg:6"]``, as ``facet.field`` takes it) or
+    one filter. CKAN would send each of its characters to Solr as a filter of its own."""
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return [text]
+    return values if isinstance(values, list) else [text]
 
 
 def after_search(search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
@@ -106,11 +119,20 @@ def _bbox_error() -> str:
                 "(WGS 84), e.g. 16.2,56.6,16.5,56.8")
 
 
+def _box(value: Any) -> dict[str, float] | None:
+    """The box of ``ext_bbox`` as ckanext-spatial reads it, or None unless its corners are in order and in
+    WGS 84's range (a box given the wrong way round would find nothing, without a word)."""
+    box = normalize_bbox(value)
+    if box and -180 <= box["minx"] <= box["maxx"] <= 180 and -90 <= box["miny"] <= box["maxy"] <= 90:
+        return box
+    return None
+
+
 def check_bbox(search_params: dict[str, Any]) -> None:
     """ckanext-spatial refuses a bad ``ext_bbox`` with an English search error under a Swedish prefix; the
     portal refuses it first, in the caller's language, naming the parameter."""
     bbox = (search_params.get("extras") or {}).get("ext_bbox")
-    if bbox and not normalize_bbox(bbox):
+    if bbox and not _box(bbox):
         raise tk.ValidationError({"ext_bbox": [_bbox_error()]})
 
 
@@ -124,7 +146,7 @@ def search_page_redirect(endpoint: str | None, args) -> str | None:
         if key in NOT_FIELDS:
             tk.abort(400, tk._('There is no search field "{name}": use "{field}"').format(
                 name=key, field=NOT_FIELDS[key]))
-    if args.get("ext_bbox") and not normalize_bbox(args["ext_bbox"]):
+    if args.get("ext_bbox") and not _box(args["ext_bbox"]):
         tk.abort(400, _bbox_error())
     if not any(key in ALIASES for key in args):
         return None
