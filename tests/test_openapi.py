@@ -262,3 +262,52 @@ def test_the_portals_own_description_covers_every_registered_action(app, api, cl
     preflight = app.options("/openapi/kalmar.json", headers={"Origin": "https://example.org",
                                                               "Access-Control-Request-Method": "GET"})
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_help_show_answers_each_actions_own_documentation(app, api):
+    # CKAN wraps a chained action in functools.partial, and help_show answered with that class's docstring.
+    search = api("help_show", name="package_search")["result"]
+    assert not search.startswith("partial(") and ":param q:" in search  # CKAN's own documentation
+    for name in p.get_plugin("kalmar_oppnadata").get_actions():
+        doc = app.get("/api/3/action/help_show", query_string={"name": name}).json["result"]
+        assert doc and "functools.partial" not in doc and "new function with partial application" not in doc, name
+    question = api("help_show", name="question_create")["result"]
+    assert ":param package_id: the dataset's id or name" in question
+    assert api("help_show", status=404, name="no_such_action")["success"] is False
+
+
+def test_actions_that_check_their_own_arguments_are_described_from_their_docstrings(app, api, token):
+    doc = app.get("/openapi/kalmar.json").json
+    validate_openapi(doc)
+    body = doc["paths"]["/api/3/action/question_create"]["post"]["requestBody"]["content"]["application/json"]
+    assert set(body["schema"]["properties"]) == {"package_id", "message", "email", "name", "kind"}
+    assert body["schema"]["required"] == ["package_id", "message", "email"]
+    assert ":param" not in doc["paths"]["/api/3/action/question_create"]["post"]["description"]
+    reuse = doc["paths"]["/api/3/action/reuse_create"]["post"]["requestBody"]["content"]
+    assert reuse["application/json"]["schema"]["properties"]["datasets"]["type"] == "array"
+    assert "image_upload" not in reuse["application/json"]["schema"]["properties"]  # a file: multipart only
+    assert reuse["multipart/form-data"]["schema"]["properties"]["image_upload"]["format"] == "binary"
+    listed = {a["name"]: a for a in doc["paths"]["/api/3/action/data_request_list"]["get"]["parameters"]}
+    assert listed["waiting"]["schema"]["type"] == "boolean" and listed["waiting"]["required"] is False
+    # The dataset as package_create takes it: what it refuses without, and the resources.
+    dataset = doc["components"]["schemas"]["Dataset"]
+    assert {"title", "name", "notes", "owner_org"} <= set(dataset["required"])
+    assert dataset["properties"]["resources"]["type"] == "array" and "url" in \
+        dataset["properties"]["resources"]["items"]["properties"]
+    refused = api("package_create", token=token, status=409, title="x")["error"]
+    assert {"name", "owner_org"} <= set(refused)
+    # Free values get no list of allowed values (they were the specifications' URIs).
+    fields = doc["components"]["schemas"]["SearchFields"]["properties"]
+    assert "enum" not in fields["vocab_keywords_en"] and "enum" not in fields["vocab_applicable_legislation"]
+    assert "https://dataportal.se/specifications/badplatser/1.0" in fields["vocab_conforms_to"]["enum"]
+
+
+@pytest.mark.parametrize("action, named", [
+    ("question_create", {"package_id"}), ("data_request_support", {"id"}), ("data_request_comment", {"id"}),
+    ("reuse_moderate", {"id"}), ("question_list", {"package_id", "owner_org"})])
+def test_a_missing_argument_is_a_409_naming_it(api, token, action, named):
+    # Was a 404 "not found" (or for question_list a 403) that named nothing.
+    error = api(action, token=token, status=409, **{"kind": "question"} if action == "question_create" else
+                {"state": "x"} if action == "reuse_moderate" else {"text": "x"})["error"]
+    assert set(error) - {"__type"} == named, error
+    assert error["__type"] == "Validation Error"

@@ -1,21 +1,6 @@
 """The API of requests for data and its authorization (re-exported by logic/action.py and logic/auth.py).
-
-- ``data_request_create`` (anyone, also without an account): ``title`` (what data), ``purpose`` (for what
-  use), ``municipalities`` (organization names, at least one), optionally ``email`` to hear back. Waits for
-  the region's approval; answers ``{"id", "status", "approved"}``, never the address.
-- ``data_request_show`` and ``data_request_list`` (anyone): approved requests; the region also sees those
-  waiting (``data_request_list``: ``waiting=true`` lists only those). Linked datasets are shown only to
-  those who may see them; addresses never.
-- ``data_request_support`` (anyone, approved requests): "I want this too", counted once per person (a
-  logged-in user once; without an account once per browser, by a keyed hash of a cookie or, without one,
-  of the client's address), optionally with ``email`` to hear of changes.
-- ``data_request_comment`` (anyone, approved requests): ``text`` and an optional ``name``, shown at once as
-  plain text.
-- ``data_request_update`` (the region, ``region.is_region``): ``approved``; ``status`` (new, in_progress,
-  published with ``datasets``: public datasets that answer it; rejected with a ``reason``); ``requested_id``
-  (an entry of the register of requested datasets) or ``register_name`` (and ``register_name_en``) to add it
-  to the register; ``organizations`` assigned; ``hide_comments`` (comment ids). All checked before anything
-  is written. A new status is mailed to the requester and the supporters who left an address.
+Each action's docstring is its API documentation (``help_show``, and the arguments in
+``/openapi/kalmar.json``). Linked datasets are shown only to those who may see them; addresses never.
 """
 from __future__ import annotations
 
@@ -127,6 +112,19 @@ def _present(context: dict[str, Any], found: dict[str, Any]) -> dict[str, Any]:
 
 
 def data_request_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Ask for data that is not published yet; anyone may, also without an account. The request waits for
+    the region's approval before it is shown.
+
+    :param title: which data (at most 200 characters)
+    :type title: string
+    :param purpose: what the data would be used for (at most 4,000 characters)
+    :type purpose: string
+    :param municipalities: the organizations asked (names, e.g. ``kalmar-kommun``; at least one)
+    :type municipalities: list of strings
+    :param email: (optional) an address to hear back at; never shown
+    :type email: string
+    :returns: ``{"id", "status", "approved"}``
+    """
     tk.check_access("data_request_create", context, data_dict)
     title, purpose = _text(data_dict, "title"), _text(data_dict, "purpose")
     errors: dict[str, list[str]] = {}
@@ -155,6 +153,7 @@ def data_request_create(context: dict[str, Any], data_dict: dict[str, Any]) -> d
 @tk.side_effect_free
 @schema.arguments(schema.by_id)
 def data_request_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """One approved request for data (``id``), with its comments; the region also sees those waiting."""
     tk.check_access("data_request_show", context, data_dict)
     schema.validate(data_dict, schema.by_id(), context)  # no id: a 409 naming it
     found = _visible(context, _text(data_dict, "id"))
@@ -167,6 +166,15 @@ def data_request_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dic
 
 @tk.side_effect_free
 def data_request_list(context: dict[str, Any], data_dict: dict[str, Any]) -> list[dict[str, Any]]:
+    """The approved requests for data; the region also sees those waiting for approval.
+
+    :param status: (optional) only those with this status: ``new``, ``in_progress``, ``published`` or
+        ``rejected``
+    :type status: string
+    :param waiting: (optional) the region only: only the requests waiting for approval
+    :type waiting: boolean
+    :returns: the requests
+    """
     tk.check_access("data_request_list", context, data_dict)
     status = _text(data_dict, "status")
     if status and status not in store.STATUSES:
@@ -179,7 +187,17 @@ def data_request_list(context: dict[str, Any], data_dict: dict[str, Any]) -> lis
 
 
 def data_request_support(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """"I want this too" for an approved request, counted once per person (a logged-in user once; without an
+    account once per browser, by a keyed hash of a cookie or, without one, of the client's address).
+
+    :param id: the request's id
+    :type id: string
+    :param email: (optional) an address to hear of changes at; never shown
+    :type email: string
+    :returns: ``{"id", "counted", "supporters"}``
+    """
     tk.check_access("data_request_support", context, data_dict)
+    schema.validate(data_dict, schema.by_id(), context)  # no id: a 409 naming it
     found = _visible(context, _text(data_dict, "id"))
     if not found["approved"]:
         raise tk.ObjectNotFound(tk._("Request for data not found"))
@@ -195,7 +213,18 @@ def data_request_support(context: dict[str, Any], data_dict: dict[str, Any]) -> 
 
 
 def data_request_comment(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Comment on an approved request; shown at once, as plain text.
+
+    :param id: the request's id
+    :type id: string
+    :param text: the comment (at most 2,000 characters)
+    :type text: string
+    :param name: (optional) the name shown with it
+    :type name: string
+    :returns: the comment
+    """
     tk.check_access("data_request_comment", context, data_dict)
+    schema.validate(data_dict, schema.by_id(), context)  # no id: a 409 naming it
     found = _visible(context, _text(data_dict, "id"))
     if not found["approved"]:
         raise tk.ObjectNotFound(tk._("Request for data not found"))
@@ -228,7 +257,32 @@ def _public_dataset_ids(values: list[Any], errors: dict[str, list[str]]) -> list
 
 
 def data_request_update(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Moderate a request for data (the region). Everything given is checked before anything is written; a
+    new status is mailed to the requester and to the supporters who left an address.
+
+    :param id: the request's id
+    :type id: string
+    :param approved: (optional) shown to everyone
+    :type approved: boolean
+    :param status: (optional) ``new``, ``in_progress``, ``published`` (with ``datasets``) or ``rejected``
+        (with a ``reason``)
+    :type status: string
+    :param datasets: (optional) the public datasets that answer it (ids or names)
+    :type datasets: list of strings
+    :param reason: (optional) why it is rejected
+    :type reason: string
+    :param requested_id: (optional) the entry of the register of requested datasets it asks for; or
+    :type requested_id: string
+    :param register_name: (optional) a new entry of that register, named so (``register_name_en`` in English)
+    :type register_name: string
+    :param organizations: (optional) the organizations it is assigned to (names)
+    :type organizations: list of strings
+    :param hide_comments: (optional) ids of comments to hide
+    :type hide_comments: list of strings
+    :returns: the request, as ``data_request_show`` gives it
+    """
     tk.check_access("data_request_update", context, data_dict)
+    schema.validate(data_dict, schema.by_id(), context)  # no id: a 409 naming it
     found = store.get(_text(data_dict, "id"))
     if found is None:
         raise tk.ObjectNotFound(tk._("Request for data not found"))

@@ -1,12 +1,6 @@
-"""The dialog's actions and their authorization (re-exported by logic/action.py and logic/auth.py).
-
-- ``question_create`` (anyone, also without an account): a question or an error report about a public,
-  active dataset. Answers ``{"id", "created"}``, never the address given.
-- ``question_list`` (the dataset's editors): the questions about one dataset (``package_id``) or about all
-  of an organization's datasets (``owner_org``), without the askers' addresses.
-- ``question_answer`` (the dataset's editors): the answer, mailed to the asker; ``publish`` shows question
-  and answer on the dataset page.
-"""
+"""The dialog's actions and their authorization (re-exported by logic/action.py and logic/auth.py): questions
+and error reports about a dataset, and the answers of its editors. Each action's docstring is its API
+documentation (``help_show``, and the arguments in ``/openapi/kalmar.json``)."""
 from __future__ import annotations
 
 from typing import Any
@@ -16,6 +10,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.kalmar_oppnadata.dialog import guard, mails, store
 from ckanext.kalmar_oppnadata.jobs import queue
+from ckanext.kalmar_oppnadata.logic import schema
 
 
 def _text(data: dict[str, Any], field: str) -> str:
@@ -31,7 +26,23 @@ def _public_dataset(package_id: str) -> model.Package:
 
 
 def question_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Ask a question or report an error about a public dataset; anyone may, also without an account. The
+    dataset's contact point gets it by e-mail; the address given is never shown.
+
+    :param package_id: the dataset's id or name
+    :type package_id: string
+    :param message: the question, or what is wrong (at most 4,000 characters)
+    :type message: string
+    :param email: an address the answer can be sent to
+    :type email: string
+    :param name: (optional) the asker's name
+    :type name: string
+    :param kind: (optional) ``question`` (the default) or ``error``
+    :type kind: string
+    :returns: ``{"id", "created"}``
+    """
     tk.check_access("question_create", context, data_dict)
+    schema.validate(data_dict, schema.by_package_id(), context)  # no dataset named: a 409 naming it
     package = _public_dataset(_text(data_dict, "package_id"))
     message, email, name = _text(data_dict, "message"), _text(data_dict, "email"), _text(data_dict, "name")
     kind = _text(data_dict, "kind") or "question"
@@ -60,6 +71,18 @@ def question_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[
 
 @tk.side_effect_free
 def question_list(context: dict[str, Any], data_dict: dict[str, Any]) -> list[dict[str, Any]]:
+    """The questions about one dataset or about all datasets of an organization, with their answers,
+    without the askers' addresses; for the organization's editors.
+
+    :param package_id: (optional) the dataset's id or name; or
+    :type package_id: string
+    :param owner_org: (optional) the organization's id or name
+    :type owner_org: string
+    :returns: the questions, newest first
+    """
+    if context.get("user") and not _text(data_dict, "package_id") and not _text(data_dict, "owner_org"):
+        named = [tk._("Name a dataset or an organization")]  # anonymous callers are refused first (403)
+        raise tk.ValidationError({"package_id": named, "owner_org": named})
     tk.check_access("question_list", context, data_dict)
     if data_dict.get("package_id"):
         package = model.Package.get(data_dict["package_id"])
@@ -73,6 +96,17 @@ def question_list(context: dict[str, Any], data_dict: dict[str, Any]) -> list[di
 
 
 def question_answer(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Answer a question (the dataset's editors); the answer is mailed to the asker.
+
+    :param id: the question's id
+    :type id: string
+    :param answer: the answer (at most 4,000 characters)
+    :type answer: string
+    :param publish: (optional) show the question and its answer on the dataset page (default false)
+    :type publish: boolean
+    :returns: the question with its answer
+    """
+    schema.validate(data_dict, schema.by_id(), context)  # no id: a 409 naming it
     question = store.get(_text(data_dict, "id"))
     if question is None:
         raise tk.ObjectNotFound(tk._("Question not found"))

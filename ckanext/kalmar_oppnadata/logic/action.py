@@ -1,6 +1,8 @@
 """Actions the extension adds to the Action API (registered with ``toolkit.blanket.actions``)."""
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Any
 
 import ckan.model as ckan_model
@@ -49,6 +51,7 @@ __all__ = [
     "package_update",
     "package_search",
     "dataset_purge",
+    "help_show",
     "question_create",
     "question_list",
     "question_answer",
@@ -244,3 +247,30 @@ def dataset_purge(up_func, context, data_dict):
     if package_id:
         reindexing.forget_purged(package_id)
     return result
+
+
+# CKAN chains an action by wrapping it in functools.partial, and its help_show answered with the docstring
+# of functools.partial ("partial(func, *args, **keywords) - new function ..."), for package_search too.
+# Here: the action's own documentation, CKAN's, followed by what each plugin's link of the chain says.
+@tk.side_effect_free
+@tk.chained_action
+def help_show(up_func, context, data_dict):
+    """The portal answers with CKAN's own documentation of the actions it chains, and its own actions'.
+
+    :param name: the action's name, e.g. ``package_search``
+    :type name: string
+    """
+    up_func(context, data_dict)  # the access check, and NotFound for a name that is no action
+    return action_doc(tk.get_action(data_dict["name"]))
+
+
+def action_doc(action: Any) -> str | None:
+    """The documentation of an action as CKAN serves it (wrapped, and chained as partials)."""
+    notes = []
+    inner = getattr(action, "__wrapped__", action)
+    while isinstance(inner, functools.partial) and inner.args:
+        if inner.func.__doc__:
+            notes.append(inspect.cleandoc(inner.func.__doc__))
+        inner = getattr(inner.args[0], "__wrapped__", inner.args[0])
+    docs = [inspect.cleandoc(inner.__doc__)] if inner.__doc__ else []
+    return "\n\n".join(docs + notes[::-1]) or None

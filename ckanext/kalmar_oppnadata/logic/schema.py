@@ -42,6 +42,10 @@ def by_id() -> dict[str, Any]:
     return {"id": _required_text(), "__extras": [ignore_missing]}
 
 
+def by_package_id() -> dict[str, Any]:
+    return {"package_id": _required_text(), "__extras": [ignore_missing]}
+
+
 def by_uri() -> dict[str, Any]:
     return {"uri": _required_text(), "__extras": [ignore_missing]}
 

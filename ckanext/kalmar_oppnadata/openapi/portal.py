@@ -9,6 +9,7 @@ and ``package_search`` with the portal's own search fields: the vocabulary field
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Any, Callable
 
 import ckan.plugins as p
@@ -36,16 +37,22 @@ VOCABULARY_DESCRIPTIONS = {
     "hvd_category": "Kategori för värdefulla datamängder (URI)",
     "conforms_to": "Nationell specifikation som datamängden följer (URI)",
     "answers": "Efterfrågad datamängd som datamängden svarar mot (id)",
+    "language": "Språk (URI)",
+    "applicable_legislation": "Rättsakt som gäller för datamängden (ELI-URI)",
+    "keywords_en": "Nyckelord på engelska",
 }
 
 
-def _values(field: str) -> list[str]:
-    """The values a vocabulary field is indexed with."""
+def _values(field: str) -> list[str] | None:
+    """The values a vocabulary field is indexed with; None for a field of free values (legislation, English
+    keywords)."""
     vocabulary = indexing.INDEXED_FIELDS[field]
     if vocabulary == "requested":
         return [entry["id"] for entry in requested_datasets.requested_datasets()]
-    if vocabulary is None:
+    if field == "conforms_to":
         return [spec["uri"] for spec in specifications.specifications() if spec.get("uri")]
+    if vocabulary is None:
+        return None
     vocab = vocabularies.get(vocabulary)
     return [vocab.stored(concept) for concept in vocab.concepts]
 
@@ -55,8 +62,9 @@ def search_fields() -> dict[str, dict[str, Any]]:
     fields: dict[str, dict[str, Any]] = {
         name: {"type": "string", "description": text} for name, text in CORE_SEARCH_FIELDS.items()}
     for field in indexing.INDEXED_FIELDS:
+        values = _values(field)
         fields[indexing.facet_field(field)] = {
-            "type": "string", "enum": _values(field),
+            "type": "string", **({"enum": values} if values is not None else {}),
             "description": VOCABULARY_DESCRIPTIONS.get(field, field)
             + f" (i datamängdens fält {field}; fq={indexing.facet_field(field)}:…)"}
     fields[indexing.FRESHNESS_FIELD] = {
@@ -117,6 +125,27 @@ def _argument(name: str, validators: list[Any]) -> dict[str, Any]:
     return {"name": name, "required": "not_empty" in names, "schema": schema}
 
 
+# An action's docstring in CKAN's form (``:param name: (optional) what``, ``:type name: list of strings``),
+# which is also what help_show answers: the arguments of the actions that check their own.
+_DOC_FIELD = re.compile(r"^:(param|type) (\w+): *(.*(?:\n(?!:) +.*)*)", re.MULTILINE)
+_DOC_TYPES = {"list of strings": {"type": "array", "items": {"type": "string"}}, "boolean": {"type": "boolean"},
+              "file": {"type": "string", "format": "binary"}}
+
+
+def _documented_arguments(doc: str) -> list[dict[str, Any]]:
+    described: dict[str, str] = {}
+    types: dict[str, str] = {}
+    for kind, name, text in _DOC_FIELD.findall(doc):
+        (described if kind == "param" else types)[name] = " ".join(text.split())
+    arguments = []
+    for name, text in described.items():
+        schema = dict(_DOC_TYPES.get(types.get(name, ""), {"type": "string"}))
+        optional = text.startswith("(optional)")
+        schema["description"] = text.removeprefix("(optional)").strip()
+        arguments.append({"name": name, "required": not optional, "schema": schema})
+    return arguments
+
+
 def _arguments(action: Callable[..., Any]) -> list[dict[str, Any]]:
     make = getattr(action, "argument_schema", None)
     if make is None:
@@ -129,13 +158,25 @@ def _dataset_fields() -> dict[str, Any]:
     from ckanext.scheming.helpers import scheming_get_dataset_schema
 
     dataset = scheming_get_dataset_schema("dataset") or {}
+    properties = _described(dataset.get("dataset_fields", []))
+    properties["private"] = {"type": "boolean", "description": "Privat (utkast), inte publicerad"}
+    properties["resources"] = {"type": "array", "description": "Resurser (filer och länkar)", "items": {
+        "type": "object", "properties": _described(dataset.get("resource_fields", []))}}
+    # Required: what the form requires, what cannot be empty (the name in the address), and the organization
+    # (the portal has no datasets without one).
+    refusing = {"not_empty", "owner_org_validator"}
+    required = [f["field_name"] for f in dataset.get("dataset_fields", [])
+                if f.get("required") or refusing & set(str(f.get("validators", "")).split())]
+    return {"type": "object", "properties": properties, **({"required": required} if required else {})}
+
+
+def _described(fields: list[dict[str, Any]]) -> dict[str, Any]:
     properties = {}
-    for field in dataset.get("dataset_fields", []):
+    for field in fields:
         label = field.get("label")
         properties[field["field_name"]] = {"description": str(label.get("sv") if isinstance(label, dict)
                                                              else label or field["field_name"])}
-    required = [f["field_name"] for f in dataset.get("dataset_fields", []) if f.get("required")]
-    return {"type": "object", "properties": properties, **({"required": required} if required else {})}
+    return properties
 
 
 def _answer(result: dict[str, Any]) -> dict[str, Any]:
@@ -151,7 +192,8 @@ def _operation(name: str, action: Callable[..., Any]) -> dict[str, Any]:
     doc = inspect.getdoc(action) or ""
     if getattr(action, "chained_action", False) and not doc:
         doc = f"CKAN:s {name}, med portalens regler (se portalens källkod)."
-    arguments = _arguments(action)
+    arguments = _arguments(action) or _documented_arguments(doc)
+    doc = doc.split("\n:param ")[0].split("\n:returns:")[0].strip()  # the arguments are described below
     read_only = getattr(action, "side_effect_free", False)
     operation: dict[str, Any] = {"operationId": name, "tags": [name.split("_")[0]],
                                  "summary": doc.split("\n")[0][:120] or name, "description": doc,
@@ -162,16 +204,23 @@ def _operation(name: str, action: Callable[..., Any]) -> dict[str, Any]:
     elif read_only:
         operation["parameters"] = [{**a, "in": "query"} for a in arguments]
     else:
-        body = {"type": "object", "properties": {a["name"]: a["schema"] for a in arguments}}
-        required = [a["name"] for a in arguments if a["required"]]
-        if required:
-            body["required"] = required
-        operation["requestBody"] = {"content": {"application/json": {"schema": body}}}
+        operation["requestBody"] = {"content": {"application/json": {"schema": _body(arguments, files=False)}}}
+        if any(a["schema"].get("format") == "binary" for a in arguments):  # a file: as multipart form data
+            operation["requestBody"]["content"]["multipart/form-data"] = {"schema": _body(arguments, files=True)}
     if needs_login(name):
         operation["security"] = [{"apiToken": []}]
     elif not read_only:
         operation["security"] = [{"apiToken": []}, {}]  # optional: what an anonymous caller may do is less
     return {"get" if read_only else "post": operation}
+
+
+def _body(arguments: list[dict[str, Any]], files: bool) -> dict[str, Any]:
+    sent = [a for a in arguments if files or a["schema"].get("format") != "binary"]
+    body: dict[str, Any] = {"type": "object", "properties": {a["name"]: a["schema"] for a in sent}}
+    required = [a["name"] for a in sent if a["required"]]
+    if required:
+        body["required"] = required
+    return body
 
 
 def needs_login(action: str) -> bool:

@@ -1,16 +1,7 @@
-"""The examples' actions and their authorization (re-exported by logic/action.py and logic/auth.py).
-
-- ``reuse_create`` (anyone, also without an account): an example of use with ``title``, ``description``,
-  ``url`` (http/https), ``kind`` (app, research, article, visualisation), ``datasets`` (ids or names of
-  datasets the caller may see; at least one), optionally an image (``image_upload``, a file, or
-  ``image_url``), ``name`` and ``email`` (to hear when it is approved or declined). Waits for the region
-  (``state: pending``) unless the region adds it itself.
-- ``reuse_show`` (``id``) and ``reuse_list`` (optionally ``package_id``; the region may ask for ``state``):
-  approved examples for everyone, the others for the region only.
-- ``reuse_moderate`` (the region): ``decision`` approve or decline, optionally a ``reason``; mailed to the
-  proposer. ``reuse_update`` and ``reuse_delete`` (the region).
-
-Every answer lists only the datasets the caller may see, and never the proposer's address.
+"""The examples' actions and their authorization (re-exported by logic/action.py and logic/auth.py): examples
+of use proposed by anyone, approved by the region. Each action's docstring is its API documentation
+(``help_show``, and the arguments in ``/openapi/kalmar.json``). Every answer lists only the datasets the
+caller may see, and never the proposer's address.
 """
 from __future__ import annotations
 
@@ -113,6 +104,29 @@ def _validated(context: dict[str, Any], data_dict: dict[str, Any], partial: bool
 
 
 def reuse_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Propose an example of use of the portal's data; anyone may, also without an account. It waits for
+    the region's approval (``state``: ``pending``) unless the region adds it itself.
+
+    :param title: the example's title (at most 200 characters)
+    :type title: string
+    :param description: what it is and how it uses the data (at most 4,000 characters)
+    :type description: string
+    :param url: where the example is found (http:// or https://)
+    :type url: string
+    :param kind: ``app``, ``research``, ``article`` or ``visualisation``
+    :type kind: string
+    :param datasets: the datasets it uses (ids or names, at least one, at most 50)
+    :type datasets: list of strings
+    :param image_upload: (optional) an image (PNG, JPEG, WebP or GIF, at most 2 MB), as multipart form data
+    :type image_upload: file
+    :param image_url: (optional) or the image's address (http:// or https://)
+    :type image_url: string
+    :param name: (optional) the proposer's name
+    :type name: string
+    :param email: (optional) an address to hear when it is approved or declined; never shown
+    :type email: string
+    :returns: the example
+    """
     tk.check_access("reuse_create", context, data_dict)
     data_dict = dict(data_dict)
     values, package_ids, errors = _validated(context, data_dict)
@@ -151,6 +165,7 @@ def _example(context: dict[str, Any], reuse_id: str) -> dict[str, Any]:
 @tk.side_effect_free
 @schema.arguments(schema.by_id)
 def reuse_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """One example of use (``id``): an approved one, or for the region any."""
     tk.check_access("reuse_show", context, data_dict)
     schema.validate(data_dict, schema.by_id(), context)  # no id: a 409 naming it
     return shown(context, _example(context, _text(data_dict, "id")))
@@ -158,6 +173,15 @@ def reuse_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, 
 
 @tk.side_effect_free
 def reuse_list(context: dict[str, Any], data_dict: dict[str, Any]) -> list[dict[str, Any]]:
+    """The approved examples of use, of all datasets or of one.
+
+    :param package_id: (optional) only the examples that use this dataset (id or name)
+    :type package_id: string
+    :param state: (optional) the region only: ``pending``, ``approved`` (the default) or ``declined``, or a
+        list of them
+    :type state: list of strings
+    :returns: the examples
+    """
     tk.check_access("reuse_list", context, data_dict)
     states = tuple(as_list(data_dict.get("state"))) or (store.APPROVED,)
     if any(state not in store.STATES for state in states):
@@ -174,7 +198,18 @@ def reuse_list(context: dict[str, Any], data_dict: dict[str, Any]) -> list[dict[
 
 
 def reuse_moderate(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Approve or decline an example of use (the region); the decision is mailed to the proposer.
+
+    :param id: the example's id
+    :type id: string
+    :param decision: ``approve`` or ``decline``
+    :type decision: string
+    :param reason: (optional) why, for the proposer
+    :type reason: string
+    :returns: the example
+    """
     tk.check_access("reuse_moderate", context, data_dict)
+    schema.validate(data_dict, schema.by_id(), context)  # no id: a 409 naming it
     example = _example(context, _text(data_dict, "id"))
     decision, reason = _text(data_dict, "decision"), _text(data_dict, "reason")
     if decision not in DECISIONS:
@@ -189,7 +224,14 @@ def reuse_moderate(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[s
 
 
 def reuse_update(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Change an example of use (the region): the fields given, as ``reuse_create`` takes them.
+
+    :param id: the example's id
+    :type id: string
+    :returns: the example
+    """
     tk.check_access("reuse_update", context, data_dict)
+    schema.validate(data_dict, schema.by_id(), context)  # no id: a 409 naming it
     example = _example(context, _text(data_dict, "id"))
     data_dict = dict(data_dict)
     values, package_ids, errors = _validated(context, data_dict, partial=True)
@@ -209,7 +251,14 @@ def reuse_update(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str
 
 
 def reuse_delete(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Delete an example of use (the region).
+
+    :param id: the example's id
+    :type id: string
+    :returns: ``{"id", "deleted": true}``
+    """
     tk.check_access("reuse_delete", context, data_dict)
+    schema.validate(data_dict, schema.by_id(), context)  # no id: a 409 naming it
     example = _example(context, _text(data_dict, "id"))
     store.delete(example["id"])
     return {"id": example["id"], "deleted": True}
