@@ -7,6 +7,9 @@ is shown.
 """
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 import sqlalchemy as sa
 from rdflib import Graph, Literal, URIRef
@@ -79,6 +82,38 @@ def test_wrong_arguments_name_the_field(api, public_dataset_token):
     assert api("agenda2030_goal_show", id=6)["result"]["goal"] == "6"  # a goal number may be a JSON number
     assert "18" in api("agenda2030_goal_show", id="18", status=404)["error"]["message"]
     assert api("specification_show", uri="https://example.se/okand", status=404)["error"]["message"]
+
+
+def test_an_error_page_speaks_the_visitors_language(app, public_dataset_token):
+    # Werkzeug's own words were shown: "404 Not Found", "The requested URL was not found on the server. ..."
+    def text_of(response) -> str:
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.body)).split())
+
+    unknown = app.get("/sida-som-inte-finns")
+    assert unknown.status_code == 404
+    text = text_of(unknown)
+    assert "Sidan hittades inte (fel 404)" in text
+    assert "Det finns ingen sida på den här adressen." in text and "Sök bland datamängderna" in text
+    assert "Not Found" not in text and "requested URL" not in text
+    assert "<title>Sidan hittades inte" in unknown.body
+    english = text_of(app.get("/en/sida-som-inte-finns"))
+    assert "Page not found (error 404)" in english and "requested URL" not in english
+    # A refusal's own message is kept, under the status's title.
+    dataset = text_of(app.get("/dataset/finns-inte"))
+    assert "Sidan hittades inte (fel 404) Datamängden finns inte" in dataset
+
+
+@pytest.mark.parametrize("url", ["htp:/kalmar.se/lekplatser.csv", "kalmar.se/lekplatser.csv",
+                                 "javascript:alert(1)", "https://kalmar.se/två ord.csv"])
+def test_a_resource_link_that_is_no_web_address_is_refused_at_the_field(api, public_dataset_token, url):
+    # "htp:/kalmar.se/…" was saved and published: a link nobody could follow, and a failed load in the API box.
+    before = row_counts()
+    error = api("resource_create", token=public_dataset_token, package_id="publik", url=url, status=409)["error"]
+    assert error["url"] == ["Ange en fullständig webbadress som börjar med https:// eller http://"]
+    assert row_counts() == before
+    added = api("resource_create", token=public_dataset_token, package_id="publik",
+                url="https://www.kalmar.se/lekplatser.csv")["result"]
+    assert added["url"] == "https://www.kalmar.se/lekplatser.csv"
 
 
 @pytest.mark.parametrize("path", [

@@ -37,6 +37,7 @@ __all__ = [
     "kalmar_orgnr",
     "kalmar_municipality_code",
     "kalmar_http_url",
+    "kalmar_resource_url",
     "kalmar_email",
     "kalmar_phone",
     "kalmar_geonames_uri",
@@ -139,6 +140,18 @@ def kalmar_http_url(value: Any) -> Any:
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
         raise tk.Invalid(tk._("Give a full web address starting with https:// or http://"))
     return url
+
+
+def kalmar_resource_url(key, data, errors, context):
+    """A resource's link: an absolute http(s) or ftp address (``htp:/kalmar.se/…`` was saved and published
+    as a link nobody could follow). An upload's value is its file name, set by CKAN's uploader."""
+    value = data.get(key)
+    if _empty(value) or data.get(_sibling(key, "url_type")) == "upload":
+        return
+    url = str(value).strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https", "ftp") or not parts.netloc or any(c.isspace() for c in url):
+        errors[key].append(tk._("Give a full web address starting with https:// or http://"))
 
 
 def kalmar_email(value: Any) -> Any:

@@ -18,7 +18,7 @@ from ckanext.kalmar_oppnadata.proposals import store as proposal_store
 from ckanext.kalmar_oppnadata.registers import licenses, organizations, requested_datasets, specifications, vocabularies
 from ckanext.kalmar_oppnadata.reuse import store as reuse_store
 from ckanext.kalmar_oppnadata.search.paging import all_datasets
-from ckanext.kalmar_oppnadata.web import dates, identity
+from ckanext.kalmar_oppnadata.web import dates, error_pages, identity
 
 __all__ = [
     "kalmar_honeypot_name",
@@ -62,6 +62,7 @@ __all__ = [
     "render_datetime",
     "kalmar_license_title",
     "kalmar_view_title",
+    "kalmar_error_page",
     "get_translated",
     "dataset_display_name",
     "url_for",
@@ -397,3 +398,8 @@ def kalmar_view_title(view: dict[str, Any]) -> str:
 def kalmar_proposal(package_id: str) -> dict[str, Any] | None:
     """What was proposed for a draft made from a file (proposals/store.py), if it was."""
     return proposal_store.kept(package_id) if package_id else None
+
+
+def kalmar_error_page(code: Any, name: str | None, content: Any) -> dict[str, str]:
+    """An error page's status, title and text in the visitor's language (web/error_pages.py)."""
+    return error_pages.wording(code, name, content)
