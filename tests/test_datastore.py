@@ -449,6 +449,12 @@ def test_a_linked_file_on_the_portals_own_network_is_not_fetched(app, api, cli, 
         "Adressen http://127.0.0.1:6380/intern.csv hämtas inte: 127.0.0.1 är inte en publik adress.")
     assert status["file_url"] == "http://127.0.0.1:6380/intern.csv"
     search(api, resource_id=resource["id"], status=404)
+    # The resource page says why to everyone; what to do about it only to the dataset's editors.
+    path = f"/dataset/lankad/resource/{resource['id']}"
+    for headers, advised in (({}, False), ({"Authorization": kalmar_token}, True)):
+        page = app.get(path, headers=headers).body
+        assert "Kunde inte läsas in i API:t" in page and "127.0.0.1 är inte en publik adress" in page
+        assert ("Ladda upp en rättad fil för att försöka igen." in page) is advised
     # Correcting the link reloads it (here too onto a refused address: the status follows the new link).
     api("resource_patch", token=kalmar_token, id=resource["id"], url="http://127.0.0.2/ny.csv")
     run_worker(cli)
