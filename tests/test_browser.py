@@ -75,6 +75,24 @@ def test_editor_publishes_a_dataset_with_a_csv_through_the_form(page, browser_po
                            timeout=10).json()["result"]  # anonymous: it is public
     assert dataset["private"] is False and dataset["sdg"] == ["6", "11"]
     assert dataset["resources"][0]["mimetype"] == "text/csv" and len(dataset["resources"][0]["hash"]) == 40
+    # Published is findable, also once the upload's jobs have recorded their outcome (a job that had read
+    # the draft indexed it as one again: tests/test_faults.py::TestStaleReads).
+    _run_jobs(browser_portal)
+    found = requests.get(f"{browser_portal['url']}/api/3/action/package_search",
+                         params={"q": "name:webbtest-badplatser"}, timeout=10).json()["result"]
+    assert [(d["name"], d["state"]) for d in found["results"]] == [("webbtest-badplatser", "active")]
+
+
+def test_the_main_menu_keeps_each_entry_on_one_line(page, browser_portal):
+    """At 1280 px "Önska data" broke in two and its highlight became a jagged block."""
+    for path in ("/onska-data", "/en/onska-data"):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"{browser_portal['url']}{path}")
+        entries = page.locator(".masthead .navbar-nav li a")
+        heights = {round(entries.nth(i).bounding_box()["height"]) for i in range(entries.count())}
+        assert entries.count() == 6 and len(heights) == 1 and heights.pop() < 40, (path, heights)
+        assert page.locator(".masthead .site-search").bounding_box()["width"] >= 100
+        assert _page_overflow(page) <= 0
 
 
 def test_visitor_searches_filters_by_municipality_goal_and_map(page, browser_portal):
