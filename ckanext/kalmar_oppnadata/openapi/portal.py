@@ -2,7 +2,8 @@
 
 Every action the plugin registers (its ``get_actions``, so a new action is described without editing this
 file), each with the arguments of its schema where it declares one (``logic/schema.py``, ``arguments``),
-and ``package_search`` with the portal's own search fields: the vocabulary fields as indexed
+else those of its docstring's ``:param`` lines (the actions that check their own arguments), and
+``package_search`` with the portal's own search fields: the vocabulary fields as indexed
 (``search/indexing.py``: ``vocab_sdg``, ``vocab_theme``, ``vocab_conforms_to``, ...), ``freshness``,
 ``broken_links`` and CKAN's own facet fields, each with the values it takes.
 """
