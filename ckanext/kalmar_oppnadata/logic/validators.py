@@ -136,10 +136,15 @@ def kalmar_http_url(value: Any) -> Any:
     if _empty(value):
         return ""
     url = str(value).strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+    if not _absolute_address(url, ("http", "https")):
         raise tk.Invalid(tk._("Give a full web address starting with https:// or http://"))
     return url
+
+
+def _absolute_address(url: str, schemes: tuple[str, ...]) -> bool:
+    """An absolute address in one of ``schemes``, with a host and no spaces."""
+    parts = urlsplit(url)
+    return parts.scheme.lower() in schemes and bool(parts.netloc) and not any(c.isspace() for c in url)
 
 
 def kalmar_resource_url(key, data, errors, context):
@@ -148,9 +153,7 @@ def kalmar_resource_url(key, data, errors, context):
     value = data.get(key)
     if _empty(value) or data.get(_sibling(key, "url_type")) == "upload":
         return
-    url = str(value).strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https", "ftp") or not parts.netloc or any(c.isspace() for c in url):
+    if not _absolute_address(str(value).strip(), ("http", "https", "ftp")):
         errors[key].append(tk._("Give a full web address starting with https:// or http://"))
 
 
